@@ -1,0 +1,10 @@
+import type { Migration } from "kysely";
+import * as m0001 from "./0001-foundation.js";
+
+/**
+ * Every migration, in order. Names are permanent: a released name is never renamed or reused.
+ * Adding a migration = one file + one line here.
+ */
+export const migrations: Record<string, Migration> = {
+  "0001-foundation": m0001,
+};

@@ -1,0 +1,121 @@
+import fastifyCookie from "@fastify/cookie";
+import fastifyHelmet from "@fastify/helmet";
+import fastifyRateLimit from "@fastify/rate-limit";
+import fastifySwagger from "@fastify/swagger";
+import fastifySwaggerUi from "@fastify/swagger-ui";
+import Fastify, { LogController } from "fastify";
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from "fastify-type-provider-zod";
+import type { AppContext } from "../context.js";
+import { AppError } from "../lib/errors.js";
+import { authRoutes } from "../modules/auth/auth.routes.js";
+import { membersRoutes } from "../modules/members/members.routes.js";
+import { workspacesRoutes } from "../modules/workspaces/workspaces.routes.js";
+import { VERSION } from "../version.js";
+import { registerAuth } from "./auth.js";
+import { errorBody, handleError } from "./errors.js";
+import { healthRoutes } from "./health.routes.js";
+import type { App } from "./types.js";
+import { registerWeb } from "./web.js";
+
+export interface BuildOptions {
+  /** Serve the built web UI (off in API tests). */
+  web?: boolean;
+  /** Log requests (off in tests and benchmarks). */
+  logRequests?: boolean;
+}
+
+/** Builds the HTTP application: plugins, auth, every module's routes, OpenAPI and the web UI. */
+export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Promise<App> {
+  const app = Fastify({
+    loggerInstance: ctx.logger,
+    logController: new LogController({ disableRequestLogging: !options.logRequests }),
+    bodyLimit: ctx.config.bodyLimit,
+    trustProxy: true,
+    return503OnClosing: true,
+    forceCloseConnections: "idle",
+  }).withTypeProvider<ZodTypeProvider>() as unknown as App;
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(handleError);
+
+  await app.register(fastifyCookie);
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", "data:", "blob:"],
+        scriptSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+    crossOriginEmbedderPolicy: false,
+  });
+  await app.register(fastifyRateLimit, {
+    global: false,
+    hook: "preHandler",
+    errorResponseBuilder: (_req, context) => new AppError("rate_limited", { retry: Math.ceil(context.ttl / 1000) }),
+  });
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: "3.1.0",
+      info: {
+        title: "Relais API",
+        version: VERSION,
+        description:
+          'Relais — workspace for community managers. Authenticate with a session cookie (web UI, send X-CSRF-Token on writes) or `Authorization: Bearer <API token>`. Errors are `{"error":{"code","message","details"}}`; messages follow Accept-Language (fr, en).',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: "http", scheme: "bearer", description: "Personal API token (relais token create)" },
+          session: { type: "apiKey", in: "cookie", name: "relais_session" },
+        },
+      },
+      security: [{ bearer: [] }, { session: [] }],
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(fastifySwaggerUi, {
+    routePrefix: "/api/docs",
+    uiConfig: { docExpansion: "list", deepLinking: true },
+    staticCSP: true,
+    logLevel: "warn",
+  });
+  app.addHook("onRoute", (route) => {
+    if (route.url.startsWith("/api/docs")) route.config = { ...(route.config ?? {}), access: "public" };
+  });
+
+  registerAuth(app, ctx);
+
+  app.get("/api/openapi.json", { config: { access: "public" }, schema: { hide: true } }, async () => app.swagger());
+  await healthRoutes(app, ctx, VERSION);
+  await authRoutes(app, ctx);
+  await workspacesRoutes(app, ctx);
+  await membersRoutes(app, ctx);
+
+  const hasWeb = options.web !== false && (await registerWeb(app));
+  app.setNotFoundHandler((request, reply) => {
+    if (
+      request.url.startsWith("/api/") ||
+      request.url === "/api" ||
+      !hasWeb ||
+      !["GET", "HEAD"].includes(request.method)
+    ) {
+      return reply.status(404).send(errorBody(request.locale ?? "fr", "route_not_found"));
+    }
+    return reply
+      .type("text/html")
+      .header("cache-control", "no-cache")
+      .sendFile("index.html", { maxAge: 0, immutable: false });
+  });
+  return app;
+}

@@ -1,0 +1,107 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
+import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from "fastify-type-provider-zod";
+import { z } from "zod";
+import type { Locale } from "../db/schema.js";
+import { AppError, type ErrorCode } from "../lib/errors.js";
+import { errorMessage } from "./messages.js";
+
+/** Messages for our own refinements (z.refine(..., { params: { i18n: key } })). */
+const customIssues: Record<Locale, Record<string, string>> = {
+  fr: {
+    invalid_timezone: "Fuseau horaire IANA inconnu (exemple : Europe/Paris).",
+    empty_patch: "Indiquez au moins un champ à modifier.",
+    name_and_password: "Indiquez votre nom et un mot de passe pour créer votre compte.",
+  },
+  en: {
+    invalid_timezone: "Unknown IANA time zone (for example Europe/Paris).",
+    empty_patch: "Give at least one field to change.",
+    name_and_password: "Give your name and a password to create your account.",
+  },
+};
+
+const zodLocales = { fr: z.locales.fr(), en: z.locales.en() };
+
+export interface FieldIssue {
+  path: string;
+  code: string;
+  message: string;
+}
+
+function localizeIssue(locale: Locale, raw: Record<string, unknown>): string {
+  const nested = raw.params as { i18n?: string } | undefined;
+  const custom = nested?.i18n ? customIssues[locale][nested.i18n] : undefined;
+  if (raw.code === "custom" && custom) return custom;
+  try {
+    const msg = zodLocales[locale].localeError?.(raw as never);
+    if (typeof msg === "string") return msg;
+    if (msg && typeof msg === "object" && "message" in msg) return String(msg.message);
+  } catch {
+    // Fall through to zod's own message.
+  }
+  return String(raw.message ?? raw.code);
+}
+
+type ErrorBody = { error: { code: ErrorCode; message: string; details?: unknown } };
+
+export function errorBody(
+  locale: Locale,
+  code: ErrorCode,
+  params: Record<string, string | number> = {},
+  details?: unknown,
+): ErrorBody {
+  return {
+    error: { code, message: errorMessage(locale, code, params), ...(details === undefined ? {} : { details }) },
+  };
+}
+
+/**
+ * The one error handler: every failure becomes {"error":{code,message,details}} in the caller's language.
+ * Bad input is always a 4xx; only a bug is a 500, logged with its stack and never shown.
+ */
+export function handleError(err: FastifyError | AppError | Error, request: FastifyRequest, reply: FastifyReply) {
+  const locale = request.locale ?? "fr";
+  if (err instanceof AppError) {
+    if (err.code === "rate_limited") reply.header("retry-after", String(err.params.retry ?? 60));
+    return reply.status(err.status).send(errorBody(locale, err.code, err.params, err.details));
+  }
+  if (hasZodFastifySchemaValidationErrors(err)) {
+    const where = (err as FastifyError).validationContext ?? "body";
+    const details: FieldIssue[] = err.validation.map((v) => {
+      const { params, instancePath, keyword } = v;
+      const raw = { ...(params as Record<string, unknown>), code: keyword, message: v.message };
+      return {
+        path: `${where}${instancePath === "/" ? "" : instancePath.replaceAll("/", ".")}`,
+        code: keyword,
+        message: localizeIssue(locale, raw),
+      };
+    });
+    return reply.status(400).send(errorBody(locale, "validation_failed", {}, details));
+  }
+  const fe = err as FastifyError;
+  if (isResponseSerializationError(fe as never)) {
+    request.log.error({ err }, "response did not match its schema");
+    return reply.status(500).send(errorBody(locale, "internal"));
+  }
+  switch (fe.code) {
+    case "FST_ERR_CTP_INVALID_JSON_BODY":
+    case "FST_ERR_CTP_EMPTY_JSON_BODY":
+      return reply.status(400).send(errorBody(locale, "invalid_json"));
+    case "FST_ERR_CTP_BODY_TOO_LARGE":
+      return reply.status(413).send(errorBody(locale, "payload_too_large"));
+    case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
+    case "FST_ERR_CTP_INVALID_CONTENT_LENGTH":
+      return reply.status(415).send(errorBody(locale, "unsupported_media_type"));
+  }
+  if (fe.statusCode === 429) {
+    return reply
+      .status(429)
+      .send(errorBody(locale, "rate_limited", { retry: Number(reply.getHeader("retry-after") ?? 60) }));
+  }
+  if (typeof fe.statusCode === "number" && fe.statusCode >= 400 && fe.statusCode < 500) {
+    return reply
+      .status(fe.statusCode)
+      .send(errorBody(locale, "validation_failed", {}, [{ path: "", code: fe.code, message: fe.message }]));
+  }
+  request.log.error({ err }, "unhandled error");
+  return reply.status(500).send(errorBody(locale, "internal"));
+}

@@ -1,0 +1,97 @@
+import PgBoss from "pg-boss";
+import type { Logger } from "pino";
+import type { AppContext } from "../context.js";
+import type { Database } from "../db/client.js";
+import type { JobDefinition } from "./job.js";
+import { type JobName, type JobPayload, jobDefinitions, validateRegistry } from "./registry.js";
+
+export interface JobQueueOptions {
+  /** Run handlers for every registered job (the worker role). */
+  work: boolean;
+  /** Keep cron schedules and pg-boss maintenance (the scheduler role). */
+  schedule: boolean;
+}
+
+/** Typed front of pg-boss: every role sends; the worker role works; the scheduler role keeps crons. */
+export class JobQueue {
+  private boss: PgBoss | undefined;
+  private readonly defs = jobDefinitions as readonly JobDefinition<never>[];
+
+  constructor(
+    private readonly database: Database,
+    private readonly logger: Logger,
+  ) {}
+
+  get started(): boolean {
+    return this.boss !== undefined;
+  }
+
+  /** Creates pg-boss's schema if needed and starts the requested roles. */
+  async start(ctx: AppContext, options: JobQueueOptions): Promise<void> {
+    validateRegistry(this.defs);
+    const boss = new PgBoss({
+      ...(this.database.kind === "postgres"
+        ? { connectionString: this.database.connectionString, max: 4 }
+        : { db: { executeSql: (text: string, values: unknown[]) => this.database.executeSql(text, values) } }),
+      schema: "pgboss",
+      supervise: options.schedule,
+      schedule: options.schedule,
+      migrate: true,
+    });
+    boss.on("error", (err) => this.logger.error({ err }, "job queue error"));
+    await boss.start();
+    this.boss = boss;
+    for (const def of this.defs) {
+      await boss.createQueue(def.name, {
+        name: def.name,
+        retryLimit: def.retryLimit ?? 3,
+        retryDelay: def.retryDelaySeconds ?? 30,
+        retryBackoff: true,
+        expireInSeconds: def.expireInSeconds ?? 15 * 60,
+      });
+    }
+    if (options.schedule) {
+      for (const def of this.defs) if (def.cron) await boss.schedule(def.name, def.cron, {}, { tz: "UTC" });
+    }
+    if (options.work) {
+      for (const def of this.defs) {
+        await boss.work<object>(def.name, { batchSize: 1 }, async ([job]) => {
+          if (!job) return;
+          const started = Date.now();
+          await def.handler(ctx, job.data as never);
+          this.logger.debug({ job: def.name, id: job.id, ms: Date.now() - started }, "job done");
+        });
+      }
+    }
+  }
+
+  /** Enqueues a job. Returns its id, or null when a singleton key already holds one. */
+  async send<N extends JobName>(
+    name: N,
+    data: JobPayload<N>,
+    options: PgBoss.SendOptions = {},
+  ): Promise<string | null> {
+    if (!this.boss) throw new Error("The job queue is not started");
+    return this.boss.send(name, data as object, options);
+  }
+
+  /** Runs a registered job's handler now, in this process (CLI and tests). */
+  async runNow<N extends JobName>(ctx: AppContext, name: N, data: JobPayload<N>): Promise<void> {
+    const def = this.defs.find((d) => d.name === name);
+    if (!def) throw new Error(`Unknown job "${name}"`);
+    await def.handler(ctx, data as never);
+  }
+
+  /** Lets running jobs finish (up to timeoutMs), then stops polling. */
+  async stop(timeoutMs = 30_000): Promise<void> {
+    const boss = this.boss;
+    this.boss = undefined;
+    if (!boss) return;
+    await boss.stop({ graceful: true, wait: true, timeout: timeoutMs, close: true });
+  }
+
+  /** pg-boss's own view of a job, for tests and diagnostics. */
+  async getJob(name: JobName, id: string) {
+    return this.boss?.getJobById(name, id);
+  }
+}

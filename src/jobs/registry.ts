@@ -1,0 +1,22 @@
+import { purgeExpiredJob } from "../modules/auth/auth.jobs.js";
+import type { JobDefinition } from "./job.js";
+
+/**
+ * Every job the workers know, by name. A job is sent by name with a payload of its declared type;
+ * a name without a definition here is a type error, and a duplicate name fails start-up.
+ */
+export const jobDefinitions = [purgeExpiredJob] as const;
+
+type Defs = (typeof jobDefinitions)[number];
+export type JobName = Defs["name"];
+export type JobPayload<N extends JobName> = Extract<Defs, { name: N }> extends JobDefinition<infer D> ? D : never;
+
+/** Checks the registry once at start: unique names, and every definition has a handler. */
+export function validateRegistry(defs: readonly JobDefinition<never>[] = jobDefinitions as never): void {
+  const seen = new Set<string>();
+  for (const def of defs) {
+    if (seen.has(def.name)) throw new Error(`Job "${def.name}" is registered twice`);
+    if (typeof def.handler !== "function") throw new Error(`Job "${def.name}" has no handler`);
+    seen.add(def.name);
+  }
+}

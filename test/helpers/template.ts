@@ -1,0 +1,86 @@
+import fs from "node:fs";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import pg from "pg";
+import pino from "pino";
+import { openDatabase } from "../../src/db/client.js";
+import { migrateToLatest } from "../../src/db/migrate.js";
+import { JobQueue } from "../../src/jobs/queue.js";
+
+/**
+ * Test databases. PGlite: a migrated data dir (with pg-boss's schema) is dumped once to a tarball, and each
+ * test file loads it (loadDataDir) — a fresh database in ~100 ms. PostgreSQL (DATABASE_URL set): a
+ * migrated template database, copied with CREATE DATABASE … TEMPLATE for each test file.
+ */
+export const TEMPLATE_FILE = path.resolve(".tmp/test-template.tar.gz");
+export const PG_TEMPLATE_DB = "relais_test_template";
+
+export async function prepareTemplate(): Promise<void> {
+  const url = process.env.DATABASE_URL;
+  if (url) return preparePostgresTemplate(url);
+  fs.mkdirSync(path.dirname(TEMPLATE_FILE), { recursive: true });
+  const database = await openDatabase({ databaseUrl: undefined, dataDir: "" }, { inMemory: true });
+  await migrateToLatest(database);
+  await startAndStopQueue(database);
+  const dump = await (database.pglite as PGlite).dumpDataDir("gzip");
+  fs.writeFileSync(TEMPLATE_FILE, Buffer.from(await dump.arrayBuffer()));
+  await database.close();
+}
+
+async function startAndStopQueue(database: Awaited<ReturnType<typeof openDatabase>>): Promise<void> {
+  // Creates pg-boss's schema in the template so test files do not each pay for it.
+  const queue = new JobQueue(database, pino({ level: "silent" }));
+  const ctx = { database, db: database.db } as never;
+  await queue.start(ctx, { work: false, schedule: false });
+  await queue.stop();
+}
+
+function withDatabase(url: string, name: string): string {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+async function preparePostgresTemplate(url: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  try {
+    await admin.query(`drop database if exists ${PG_TEMPLATE_DB} with (force)`);
+    await admin.query(`create database ${PG_TEMPLATE_DB}`);
+  } finally {
+    await admin.end();
+  }
+  const database = await openDatabase({ databaseUrl: withDatabase(url, PG_TEMPLATE_DB), dataDir: "" });
+  await migrateToLatest(database);
+  await startAndStopQueue(database);
+  await database.close();
+}
+
+/** A fresh database for one test file: its config fields and a cleanup function. */
+export async function freshDatabaseConfig(): Promise<{ databaseUrl?: string; loadDataDir?: Blob; drop(): Promise<void> }> {
+  const url = process.env.DATABASE_URL;
+  if (!url) {
+    const loadDataDir = new Blob([fs.readFileSync(TEMPLATE_FILE)]);
+    return { loadDataDir, drop: async () => {} };
+  }
+  const name = `relais_test_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  try {
+    await admin.query(`create database ${name} template ${PG_TEMPLATE_DB}`);
+  } finally {
+    await admin.end();
+  }
+  return {
+    databaseUrl: withDatabase(url, name),
+    async drop() {
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      try {
+        await c.query(`drop database if exists ${name} with (force)`);
+      } finally {
+        await c.end();
+      }
+    },
+  };
+}
