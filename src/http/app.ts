@@ -8,7 +8,6 @@ import {
   jsonSchemaTransform,
   jsonSchemaTransformObject,
   serializerCompiler,
-  validatorCompiler,
   type ZodTypeProvider,
 } from "fastify-type-provider-zod";
 import type { AppContext } from "../context.js";
@@ -18,10 +17,24 @@ import { membersRoutes } from "../modules/members/members.routes.js";
 import { workspacesRoutes } from "../modules/workspaces/workspaces.routes.js";
 import { VERSION } from "../version.js";
 import { registerAuth } from "./auth.js";
-import { errorBody, handleError } from "./errors.js";
+import { errorBody, handleError, validatorCompiler } from "./errors.js";
 import { healthRoutes } from "./health.routes.js";
 import type { App } from "./types.js";
 import { registerWeb } from "./web.js";
+
+/** Every API route as registered: the access-control and bad-input tests walk this list. */
+export interface RouteInfo {
+  method: string;
+  url: string;
+  access: "public" | "user";
+  schema: unknown;
+}
+
+declare module "fastify" {
+  interface FastifyInstance {
+    routeCatalog: RouteInfo[];
+  }
+}
 
 export interface BuildOptions {
   /** Serve the built web UI (off in API tests). */
@@ -44,6 +57,8 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);
+  // The API speaks JSON only: a text/plain body is refused (415) rather than validated as a string.
+  app.removeContentTypeParser("text/plain");
 
   await app.register(fastifyCookie);
   await app.register(fastifyHelmet, {
@@ -90,8 +105,15 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     staticCSP: true,
     logLevel: "warn",
   });
+  const catalog: RouteInfo[] = [];
+  app.decorate("routeCatalog", catalog);
   app.addHook("onRoute", (route) => {
     if (route.url.startsWith("/api/docs")) route.config = { ...(route.config ?? {}), access: "public" };
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) {
+      if (method === "HEAD" || !route.url.startsWith("/api/")) continue;
+      catalog.push({ method, url: route.url, access: route.config?.access ?? "user", schema: route.schema });
+    }
   });
 
   registerAuth(app, ctx);

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyError, FastifyReply, FastifyRequest, FastifySchemaCompiler } from "fastify";
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { Locale } from "../db/schema.js";
@@ -20,6 +20,30 @@ const customIssues: Record<Locale, Record<string, string>> = {
 };
 
 const zodLocales = { fr: z.locales.fr(), en: z.locales.en() };
+
+/**
+ * Like fastify-type-provider-zod's compiler, but keeps each issue's input so the handler can say in
+ * French or English what was received ("nombre reçu"), not just what was expected.
+ */
+export const validatorCompiler: FastifySchemaCompiler<z.ZodType> =
+  ({ schema }) =>
+  (data) => {
+    const result = schema.safeParse(data, { reportInput: true });
+    if (result.success) return { value: result.data };
+    // Same shape as the library's own errors (it recognises them by this symbol).
+    const validation = result.error.issues.map((issue) => {
+      const { path, code, message, ...params } = issue;
+      return {
+        [Symbol.for("ZodFastifySchemaValidationError")]: true,
+        keyword: code,
+        instancePath: `/${path.join("/")}`,
+        schemaPath: `#/${path.join("/")}/${code}`,
+        message,
+        params,
+      };
+    });
+    return { error: validation as never };
+  };
 
 export interface FieldIssue {
   path: string;

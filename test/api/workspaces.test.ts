@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestApp, createWorkspace, signUp, type Caller, type TestApp } from "../helpers/app.js";
+import { type Caller, createTestApp, createWorkspace, signUp, type TestApp } from "../helpers/app.js";
 
 let t: TestApp;
 let owner: Caller;
@@ -21,7 +21,12 @@ describe("workspaces", () => {
     });
     expect(res.statusCode).toBe(201);
     const ws = res.json();
-    expect(ws).toMatchObject({ name: "Boulangerie Éloïse 🥐", timezone: "Europe/Paris", role: "owner", values: ["Proximité", "Savoir-faire"] });
+    expect(ws).toMatchObject({
+      name: "Boulangerie Éloïse 🥐",
+      timezone: "Europe/Paris",
+      role: "owner",
+      values: ["Proximité", "Savoir-faire"],
+    });
     const list = await owner.get("/api/workspaces");
     expect(list.json().map((w: { id: string }) => w.id)).toContain(ws.id);
   });
@@ -36,7 +41,9 @@ describe("workspaces", () => {
     expect(res.statusCode).toBe(400);
     const body = res.json();
     expect(body.error.code).toBe("validation_failed");
-    expect(body.error.details).toEqual([expect.objectContaining({ path: "body.timezone", message: expect.stringContaining("Fuseau horaire") })]);
+    expect(body.error.details).toEqual([
+      expect.objectContaining({ path: "body.timezone", message: expect.stringContaining("Fuseau horaire") }),
+    ]);
   });
 
   it("updates the brand book and keeps other fields", async () => {

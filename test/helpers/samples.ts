@@ -1,0 +1,91 @@
+/**
+ * A valid request for every private API route, given the ids to aim at. The access-control walk and the
+ * bad-input walk use it; a route without a sample here fails those tests, so new routes cannot slip by.
+ */
+export interface Ids {
+  workspaceId: string;
+  competitorId: string;
+  userId: string;
+  invitationId: string;
+  tokenId: string;
+}
+
+export interface Sample {
+  url: string;
+  body?: Record<string, unknown>;
+  query?: Record<string, string>;
+}
+
+type SampleFn = (ids: Ids) => Sample;
+
+export const samples: Record<string, SampleFn> = {
+  "POST /api/auth/logout": () => ({ url: "/api/auth/logout" }),
+  "GET /api/auth/session": () => ({ url: "/api/auth/session" }),
+  "PATCH /api/auth/me": () => ({ url: "/api/auth/me", body: { name: "Léa Müller 🎨", locale: "en" } }),
+  "POST /api/auth/password": () => ({
+    url: "/api/auth/password",
+    body: { currentPassword: "wrong-password-123", newPassword: "a-new-password-456" },
+  }),
+  "GET /api/auth/tokens": () => ({ url: "/api/auth/tokens" }),
+  "POST /api/auth/tokens": () => ({ url: "/api/auth/tokens", body: { name: "Zapier" } }),
+  "DELETE /api/auth/tokens/:tokenId": (i) => ({ url: `/api/auth/tokens/${i.tokenId}` }),
+  "GET /api/workspaces": () => ({ url: "/api/workspaces" }),
+  "POST /api/workspaces": () => ({
+    url: "/api/workspaces",
+    body: { name: "Office de tourisme d'Annecy", timezone: "Europe/Paris", locale: "fr", values: ["Nature"] },
+  }),
+  "GET /api/workspaces/:workspaceId": (i) => ({ url: `/api/workspaces/${i.workspaceId}` }),
+  "PATCH /api/workspaces/:workspaceId": (i) => ({
+    url: `/api/workspaces/${i.workspaceId}`,
+    body: { name: "Renamed", toneOfVoice: "Vouvoiement, phrases courtes." },
+  }),
+  "DELETE /api/workspaces/:workspaceId": (i) => ({ url: `/api/workspaces/${i.workspaceId}` }),
+  "GET /api/workspaces/:workspaceId/competitors": (i) => ({ url: `/api/workspaces/${i.workspaceId}/competitors` }),
+  "POST /api/workspaces/:workspaceId/competitors": (i) => ({
+    url: `/api/workspaces/${i.workspaceId}/competitors`,
+    body: {
+      name: "Concurrent Ünïcode",
+      website: "https://exemple.fr",
+      handles: [{ network: "bluesky", handle: "@c.bsky.social" }],
+    },
+  }),
+  "GET /api/workspaces/:workspaceId/competitors/:competitorId": (i) => ({
+    url: `/api/workspaces/${i.workspaceId}/competitors/${i.competitorId}`,
+  }),
+  "PATCH /api/workspaces/:workspaceId/competitors/:competitorId": (i) => ({
+    url: `/api/workspaces/${i.workspaceId}/competitors/${i.competitorId}`,
+    body: { notes: "Surveille leurs jeux-concours" },
+  }),
+  "DELETE /api/workspaces/:workspaceId/competitors/:competitorId": (i) => ({
+    url: `/api/workspaces/${i.workspaceId}/competitors/${i.competitorId}`,
+  }),
+  "GET /api/workspaces/:workspaceId/audit": (i) => ({
+    url: `/api/workspaces/${i.workspaceId}/audit`,
+    query: { limit: "10" },
+  }),
+  "GET /api/workspaces/:workspaceId/members": (i) => ({ url: `/api/workspaces/${i.workspaceId}/members` }),
+  "PATCH /api/workspaces/:workspaceId/members/:userId": (i) => ({
+    url: `/api/workspaces/${i.workspaceId}/members/${i.userId}`,
+    body: { role: "manager" },
+  }),
+  "DELETE /api/workspaces/:workspaceId/members/:userId": (i) => ({
+    url: `/api/workspaces/${i.workspaceId}/members/${i.userId}`,
+  }),
+  "GET /api/workspaces/:workspaceId/invitations": (i) => ({ url: `/api/workspaces/${i.workspaceId}/invitations` }),
+  "POST /api/workspaces/:workspaceId/invitations": (i) => ({
+    url: `/api/workspaces/${i.workspaceId}/invitations`,
+    body: { email: "nouvelle.cliente@exemple.fr", role: "reviewer" },
+  }),
+  "DELETE /api/workspaces/:workspaceId/invitations/:invitationId": (i) => ({
+    url: `/api/workspaces/${i.workspaceId}/invitations/${i.invitationId}`,
+  }),
+};
+
+export function routeKey(method: string, url: string): string {
+  return `${method} ${url}`;
+}
+
+export function withQuery(s: Sample): string {
+  if (!s.query) return s.url;
+  return `${s.url}?${new URLSearchParams(s.query).toString()}`;
+}
