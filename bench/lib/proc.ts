@@ -1,0 +1,155 @@
+// Starting and stopping Relais processes for the benchmarks. Every child is tracked and killed when the
+// benchmark exits, however it exits; every wait is bounded in time.
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import fs from "node:fs";
+import http from "node:http";
+import net from "node:net";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+
+export const ROOT = path.resolve(import.meta.dirname, "..", "..");
+const BIN = path.join(ROOT, "bin", "relais.js");
+const live = new Set<ChildProcess>();
+
+function killAll(): void {
+  for (const child of live) {
+    try {
+      child.kill("SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+  live.clear();
+}
+process.on("exit", killAll);
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+  process.on(signal, () => {
+    killAll();
+    process.exit(130);
+  });
+}
+
+/** A free TCP port on loopback. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The environment every Relais process gets: loopback only, no SMTP, nothing inherited that selects a database. */
+export function relaisEnv(extra: Record<string, string | undefined>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, HOST: "127.0.0.1", RELAIS_LOG_LEVEL: "info" };
+  for (const k of ["DATABASE_URL", "RELAIS_DATA_DIR", "RELAIS_SMTP_URL", "PORT", "RELAIS_PUBLIC_URL"]) delete env[k];
+  for (const [k, v] of Object.entries(extra)) if (v !== undefined) env[k] = v;
+  return env;
+}
+
+/** One GET on loopback with a fresh connection; resolves to the status code, or 0 if it could not connect. */
+function probe(url: string, timeoutMs = 1000): Promise<number> {
+  return new Promise((resolve) => {
+    const req = http.get(url, { agent: false, timeout: timeoutMs }, (res) => {
+      res.resume();
+      res.on("end", () => resolve(res.statusCode ?? 0));
+    });
+    req.on("timeout", () => req.destroy());
+    req.on("error", () => resolve(0));
+  });
+}
+
+export interface ServerProcess {
+  child: ChildProcess;
+  pid: number;
+  url: string;
+  /** performance.now() just before spawn. */
+  spawnedAt: number;
+  /** ms from spawn to the first 200 on /api/health. */
+  readyMs: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Spawns `node bin/relais.js serve` (the compiled build) and waits for the first 200 on /api/health,
+ * polling every 5 ms. Output goes to logFile.
+ */
+export async function startServer(options: {
+  env: NodeJS.ProcessEnv;
+  port: number;
+  logFile: string;
+  nodeArgs?: string[];
+  timeoutMs?: number;
+}): Promise<ServerProcess> {
+  const out = fs.openSync(options.logFile, "a");
+  const url = `http://127.0.0.1:${options.port}`;
+  const spawnedAt = performance.now();
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), BIN, "serve", "--port", String(options.port)], {
+    cwd: ROOT,
+    env: options.env,
+    stdio: ["ignore", out, out],
+  });
+  fs.closeSync(out);
+  live.add(child);
+  let exited: { code: number | null; signal: string | null } | undefined;
+  const exitPromise = new Promise<void>((resolve) => {
+    child.once("exit", (code, signal) => {
+      exited = { code, signal };
+      live.delete(child);
+      resolve();
+    });
+  });
+
+  const stop = async () => {
+    if (exited) return;
+    child.kill("SIGTERM");
+    const done = await Promise.race([exitPromise.then(() => true), sleep(20_000).then(() => false)]);
+    if (!done) {
+      child.kill("SIGKILL");
+      await Promise.race([exitPromise, sleep(5_000)]);
+    }
+  };
+
+  const deadline = spawnedAt + (options.timeoutMs ?? 60_000);
+  for (;;) {
+    if (exited) {
+      throw new Error(
+        `relais serve exited (code ${exited.code}, signal ${exited.signal}) before answering; see ${options.logFile}`,
+      );
+    }
+    if ((await probe(`${url}/api/health`, 500)) === 200) break;
+    if (performance.now() > deadline) {
+      await stop();
+      throw new Error(`relais serve did not answer 200 on /api/health in time; see ${options.logFile}`);
+    }
+    await sleep(5);
+  }
+  const readyMs = performance.now() - spawnedAt;
+  return { child, pid: child.pid as number, url, spawnedAt, readyMs, stop };
+}
+
+/** Runs a relais CLI command to completion (bounded), returning stdout. */
+export function relaisCli(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 60_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [BIN, ...args], { cwd: ROOT, env, timeout: timeoutMs }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`relais ${args[0]} failed: ${err.message}\n${stderr}`));
+      else resolve(stdout);
+    });
+  });
+}
+
+/** VmRSS / VmHWM of a process, in MiB (from /proc). */
+export function memoryMiB(pid: number): { rss: number; hwm: number } | undefined {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+    const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? Number.NaN);
+    return { rss: kb("VmRSS") / 1024, hwm: kb("VmHWM") / 1024 };
+  } catch {
+    return undefined;
+  }
+}
