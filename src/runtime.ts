@@ -29,8 +29,8 @@ export async function createContext(
 }
 
 /** Releases everything createContext opened. */
-export async function closeContext(ctx: AppContext): Promise<void> {
-  await ctx.jobs.stop();
+export async function closeContext(ctx: AppContext, jobsTimeoutMs?: number): Promise<void> {
+  await ctx.jobs.stop(jobsTimeoutMs);
   ctx.mailer.close();
   await ctx.database.close();
 }

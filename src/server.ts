@@ -11,8 +11,12 @@ export interface RunningServer {
   ctx: AppContext;
   app?: App;
   url?: string;
-  stop(): Promise<void>;
+  /** Stops taking requests, lets in-flight requests and jobs finish (each up to timeoutMs), closes the database. */
+  stop(timeoutMs?: number): Promise<void>;
 }
+
+/** How long shutdown waits for in-flight requests, then for running jobs, before cutting them off. */
+export const SHUTDOWN_TIMEOUT_MS = 30_000;
 
 /**
  * Starts the requested roles in this process: api (HTTP), worker (job handlers), scheduler (crons and
@@ -33,12 +37,25 @@ export async function startServer(config: Config, roles: readonly ServerRole[] =
     ctx,
     app,
     url,
-    stop() {
+    stop(timeoutMs = SHUTDOWN_TIMEOUT_MS) {
       // Order matters: stop taking requests and let in-flight ones finish, then let running jobs finish
-      // (pg-boss graceful stop), then close the database.
+      // (pg-boss graceful stop; a job still running after the timeout is failed and retried later),
+      // then close the database.
       stopping ??= (async () => {
-        if (app) await app.close();
-        await closeContext(ctx);
+        if (app) {
+          const running = app;
+          const timer = setTimeout(() => {
+            // A client that never finishes its request must not hold the shutdown forever.
+            ctx.logger.warn({ timeoutMs }, "requests still running at shutdown timeout: closing their connections");
+            running.server.closeAllConnections();
+          }, timeoutMs);
+          try {
+            await running.close();
+          } finally {
+            clearTimeout(timer);
+          }
+        }
+        await closeContext(ctx, timeoutMs);
       })();
       return stopping;
     },

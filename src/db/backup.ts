@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import readline from "node:readline";
-import { Readable } from "node:stream";
+import { pipeline as pipelineCb, Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import zlib from "node:zlib";
 import { type Kysely, sql } from "kysely";
@@ -10,7 +10,7 @@ import type { DB } from "./schema.js";
 
 /**
  * Logical backups: gzip'd JSON lines, one header, then every row of every application table as
- * row_to_json. PostgreSQL does the type conversions both ways (json_populate_recordset on restore), so a
+ * row_to_json, then an end marker with the row count of every table (restore refuses a file without it). PostgreSQL does the type conversions both ways (json_populate_recordset on restore), so a
  * backup of the embedded database restores into PostgreSQL and back, with exactly the same data.
  * The job queue's tables (schema pgboss) are not included: jobs are transient, and schedules are
  * re-created at start.
@@ -19,6 +19,11 @@ export const BACKUP_FORMAT = "relais-backup";
 const BACKUP_VERSION = 1;
 const MIGRATION_TABLES = new Set(["relais_migrations", "relais_migrations_lock"]);
 const BATCH = 500;
+
+interface Trailer {
+  end: true;
+  counts: Record<string, number>;
+}
 
 interface Header {
   format: string;
@@ -66,14 +71,28 @@ export async function backup(database: Database, file: string): Promise<Record<s
   const counts: Record<string, number> = {};
   const tmp = `${file}.partial`;
   // One repeatable-read transaction: every table is read from the same snapshot while Relais runs.
-  await database.db
-    .transaction()
-    .setIsolationLevel("repeatable read")
-    .execute(async (trx) => {
-      const tables = await tablesInDependencyOrder(trx);
-      await pipeline(Readable.from(lines(trx, tables)), zlib.createGzip(), fs.createWriteStream(tmp, { mode: 0o600 }));
-    });
-  fs.renameSync(tmp, file);
+  try {
+    await database.db
+      .transaction()
+      .setIsolationLevel("repeatable read")
+      .execute(async (trx) => {
+        const tables = await tablesInDependencyOrder(trx);
+        await pipeline(
+          Readable.from(lines(trx, tables)),
+          zlib.createGzip(),
+          fs.createWriteStream(tmp, { mode: 0o600 }),
+        );
+      });
+    fs.renameSync(tmp, file);
+  } catch (err) {
+    fs.rmSync(tmp, { force: true });
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === "ENOENT" || e.code === "EACCES" || e.code === "EISDIR")
+      throw new BackupError(
+        `Cannot write ${file}: ${e.code === "ENOENT" ? "no such directory" : e.code === "EACCES" ? "permission denied" : "it is a directory"}`,
+      );
+    throw err;
+  }
   return counts;
 
   async function* lines(trx: Kysely<DB>, tables: string[]) {
@@ -100,6 +119,9 @@ export async function backup(database: Database, file: string): Promise<Record<s
         if (rows.length < BATCH) break;
       }
     }
+    // The end marker: restore checks it, so a backup cut short is refused instead of half-restored.
+    const trailer: Trailer = { end: true, counts };
+    yield `${JSON.stringify(trailer)}\n`;
   }
 }
 
@@ -113,67 +135,142 @@ async function assertEmpty(database: Database): Promise<void> {
   }
 }
 
+type BackupLine = { kind: "row"; table: string; row: unknown };
+
 /**
- * Restores a backup into an empty database: migrates to the backup's schema, loads every row in one
- * transaction, then applies newer migrations. Refuses a non-empty target or a backup from a newer Relais.
+ * Reads a backup file: the header, then every row, then checks the trailer (row counts per table).
+ * Any problem — not gzip, a damaged or truncated stream, a line that is not JSON, a table the header does
+ * not announce, counts that do not match — is a BackupError naming the file.
+ */
+async function* readBackup(file: string): AsyncGenerator<Header | BackupLine, void, undefined> {
+  const gunzip = zlib.createGunzip();
+  const input = fs.createReadStream(file);
+  // pipeline (not pipe) so a read error reaches the gunzip stream, and from there the line reader.
+  pipelineCb(input, gunzip, () => {});
+  const rl = readline.createInterface({ input: gunzip, crlfDelay: Number.POSITIVE_INFINITY });
+  const damaged = (why: string) => new BackupError(`${file} is damaged or truncated (${why}); nothing was restored`);
+  let lineNo = 0;
+  try {
+    let header: Header | undefined;
+    let trailer: Trailer | undefined;
+    const counts: Record<string, number> = {};
+    try {
+      for await (const text of rl) {
+        lineNo++;
+        if (!header) {
+          try {
+            header = JSON.parse(text) as Header;
+          } catch {
+            throw new BackupError(`${file} is not a Relais backup (expected gzip'd JSON lines)`);
+          }
+          if (header?.format !== BACKUP_FORMAT) throw new BackupError(`${file} is not a Relais backup`);
+          if (header.version !== BACKUP_VERSION || !Array.isArray(header.migrations) || !Array.isArray(header.tables))
+            throw new BackupError(`${file} is a Relais backup of an unsupported version (${String(header.version)})`);
+          yield header;
+          continue;
+        }
+        if (trailer) throw damaged(`data after the end marker on line ${lineNo}`);
+        if (!text) continue;
+        let line: { t?: unknown; r?: unknown; end?: unknown; counts?: unknown };
+        try {
+          line = JSON.parse(text);
+        } catch {
+          throw damaged(`line ${lineNo} is not valid JSON`);
+        }
+        if (line.end === true) {
+          trailer = line as Trailer;
+          continue;
+        }
+        if (typeof line.t !== "string" || !header.tables.includes(line.t) || typeof line.r !== "object" || !line.r)
+          throw damaged(`unexpected content on line ${lineNo}`);
+        counts[line.t] = (counts[line.t] ?? 0) + 1;
+        yield { kind: "row", table: line.t, row: line.r };
+      }
+    } catch (err) {
+      if (err instanceof BackupError) throw err;
+      const e = err as NodeJS.ErrnoException;
+      if (e.code === "ENOENT") throw new BackupError(`No such file: ${file}`);
+      if (e.code === "EISDIR") throw new BackupError(`${file} is a directory, not a backup file`);
+      if (e.code?.startsWith("Z_") || /unexpected end of file|incorrect header check/i.test(e.message)) {
+        if (!header) throw new BackupError(`${file} is not a Relais backup (expected gzip'd JSON lines)`);
+        throw damaged(e.message);
+      }
+      throw err;
+    }
+    if (!header) throw new BackupError(`${file} is not a Relais backup (it is empty)`);
+    if (!trailer || typeof trailer.counts !== "object" || !trailer.counts) throw damaged("the end marker is missing");
+    for (const table of header.tables) {
+      const expected = Number((trailer.counts as Record<string, unknown>)[table] ?? 0);
+      if ((counts[table] ?? 0) !== expected)
+        throw damaged(`table ${table} has ${counts[table] ?? 0} rows, the backup announced ${expected}`);
+    }
+  } finally {
+    rl.close();
+    input.destroy();
+    gunzip.destroy();
+  }
+}
+
+/**
+ * Restores a backup into an empty database. The file is read twice: first checked from end to end (so a
+ * damaged or truncated file changes nothing), then loaded. The target must be empty and at most at the
+ * backup's schema: it is migrated to the backup's schema, every row is loaded in one transaction (all or
+ * nothing), then newer migrations are applied. Refuses a backup from a newer Relais.
  */
 export async function restore(database: Database, file: string): Promise<Record<string, number>> {
   if (!fs.existsSync(file)) throw new BackupError(`No such file: ${file}`);
-  const input = fs.createReadStream(file).pipe(zlib.createGunzip());
-  const rl = readline.createInterface({
-    input,
-    crlfDelay: Number.POSITIVE_INFINITY,
-  });
-  const it = rl[Symbol.asyncIterator]();
-  let header: Header;
-  try {
-    const first = await it.next();
-    header = JSON.parse(first.value ?? "") as Header;
-  } catch {
-    throw new BackupError(`${file} is not a Relais backup (expected gzip'd JSON lines)`);
+  let first: Header | undefined;
+  for await (const item of readBackup(file)) {
+    if (!first) first = item as Header;
   }
-  if (header.format !== BACKUP_FORMAT || header.version !== BACKUP_VERSION) {
-    throw new BackupError(`${file} is not a Relais backup of a supported version`);
-  }
+  if (!first) throw new BackupError(`${file} is not a Relais backup`);
+  const header = first;
   const known = knownMigrations();
   const unknown = header.migrations.filter((m) => !known.includes(m));
   if (unknown.length)
     throw new BackupError(`The backup comes from a newer Relais (unknown migrations: ${unknown.join(", ")})`);
 
+  // Before changing anything: the target must hold no rows, and must not be ahead of the backup (migrating
+  // it down to the backup's schema could drop data and is never what an operator wants).
+  await assertEmpty(database);
+  const applied = await appliedMigrations(database);
+  const ahead = applied.filter((m, i) => header.migrations[i] !== m);
+  if (ahead.length)
+    throw new BackupError(
+      `The target database has migrations the backup does not have (${ahead.join(", ")}); restore into a new data dir or database`,
+    );
   const last = header.migrations[header.migrations.length - 1];
   if (last) await migrateTo(database, last);
-  await assertEmpty(database);
+  const present = new Set(await tablesInDependencyOrder(database.db));
+  const missing = header.tables.filter((t) => !present.has(t));
+  if (missing.length) throw new BackupError(`The backup has tables this schema does not have: ${missing.join(", ")}`);
 
   const counts: Record<string, number> = {};
-  try {
-    await database.db.transaction().execute(async (trx) => {
-      let table = "";
-      let batch: string[] = [];
-      const flush = async () => {
-        if (!batch.length) return;
-        await sql`insert into ${sql.table(table)}
+  await database.db.transaction().execute(async (trx) => {
+    let table = "";
+    let batch: string[] = [];
+    const flush = async () => {
+      if (!batch.length) return;
+      await sql`insert into ${sql.table(table)}
         select * from json_populate_recordset(null::${sql.table(table)}, ${`[${batch.join(",")}]`}::json)`.execute(trx);
-        counts[table] = (counts[table] ?? 0) + batch.length;
-        batch = [];
-      };
-      for (;;) {
-        const next = await it.next();
-        if (next.done) break;
-        if (!next.value) continue;
-        const line = JSON.parse(next.value) as { t: string; r: unknown };
-        if (!header.tables.includes(line.t)) throw new BackupError(`Unexpected table ${line.t} in backup`);
-        if (line.t !== table || batch.length >= BATCH) {
-          await flush();
-          table = line.t;
-        }
-        batch.push(JSON.stringify(line.r));
+      counts[table] = (counts[table] ?? 0) + batch.length;
+      batch = [];
+    };
+    let first = true;
+    for await (const item of readBackup(file)) {
+      if (first) {
+        first = false;
+        continue;
       }
-      await flush();
-    });
-  } catch (err) {
-    if (err instanceof SyntaxError) throw new BackupError(`${file} is damaged: ${err.message}`);
-    throw err;
-  }
+      const line = item as BackupLine;
+      if (line.table !== table || batch.length >= BATCH) {
+        await flush();
+        table = line.table;
+      }
+      batch.push(JSON.stringify(line.row));
+    }
+    await flush();
+  });
   await migrateToLatest(database);
   return counts;
 }

@@ -51,7 +51,14 @@ export class JobQueue {
       });
     }
     if (options.schedule) {
-      for (const def of this.defs) if (def.cron) await boss.schedule(def.name, def.cron, {}, { tz: "UTC" });
+      const crons = new Set<string>();
+      for (const def of this.defs) {
+        if (!def.cron) continue;
+        await boss.schedule(def.name, def.cron, {}, { tz: "UTC" });
+        crons.add(def.name);
+      }
+      // A job that lost its cron (or left the registry) must stop being sent: nobody would handle it.
+      for (const s of await boss.getSchedules()) if (!crons.has(s.name)) await boss.unschedule(s.name);
     }
     if (options.work) {
       for (const def of this.defs) {
@@ -88,6 +95,17 @@ export class JobQueue {
     this.boss = undefined;
     if (!boss) return;
     await boss.stop({ graceful: true, wait: true, timeout: timeoutMs, close: true });
+  }
+
+  /** The cron schedules pg-boss keeps (the scheduler role registers them), for tests and diagnostics. */
+  async getSchedules(): Promise<{ name: string; cron: string; timezone: string | null }[]> {
+    if (!this.boss) throw new Error("The job queue is not started");
+    const rows = await this.boss.getSchedules();
+    return rows.map((r) => ({
+      name: r.name,
+      cron: r.cron,
+      timezone: (r as { timezone?: string | null }).timezone ?? r.options?.tz ?? null,
+    }));
   }
 
   /** pg-boss's own view of a job, for tests and diagnostics. */
