@@ -1,0 +1,68 @@
+import { createBrowserRouter, Navigate, Outlet } from "react-router";
+import { AccountPage } from "../features/account/AccountPage";
+import { PasswordPage } from "../features/account/PasswordPage";
+import { LoginPage } from "../features/auth/LoginPage";
+import { RequireAuth } from "../features/auth/RequireAuth";
+import { SetupPage } from "../features/auth/SetupPage";
+import { InvitationPage } from "../features/invitations/InvitationPage";
+import { ComingSoonPage } from "../features/modules/ComingSoonPage";
+import { DEFAULT_MODULE } from "../features/modules/modules";
+import { AuditTab } from "../features/settings/AuditTab";
+import { BrandBookTab } from "../features/settings/BrandBookTab";
+import { CompetitorsTab } from "../features/settings/CompetitorsTab";
+import { DangerZoneTab } from "../features/settings/DangerZoneTab";
+import { MembersTab } from "../features/settings/MembersTab";
+import { ProfileTab } from "../features/settings/ProfileTab";
+import { SettingsLayout } from "../features/settings/SettingsLayout";
+import { AppLayout } from "../features/shell/AppLayout";
+import { HomeRedirect } from "../features/workspaces/HomeRedirect";
+import { WelcomePage } from "../features/workspaces/WelcomePage";
+import { WorkspaceLayout } from "../features/workspaces/WorkspaceLayout";
+import { NotFoundPage } from "./NotFoundPage";
+
+/** Every page of the web UI. Workspace pages live under /w/:workspaceId/. */
+export const router = createBrowserRouter([
+  { path: "/setup", element: <SetupPage /> },
+  { path: "/login", element: <LoginPage /> },
+  { path: "/invite/:token", element: <InvitationPage /> },
+  {
+    element: (
+      <RequireAuth>
+        <Outlet />
+      </RequireAuth>
+    ),
+    children: [
+      { index: true, element: <HomeRedirect /> },
+      {
+        element: <AppLayout />,
+        children: [
+          { path: "welcome", element: <WelcomePage /> },
+          { path: "account", element: <AccountPage /> },
+          { path: "account/password", element: <PasswordPage /> },
+          {
+            path: "w/:workspaceId",
+            element: <WorkspaceLayout />,
+            children: [
+              { index: true, element: <Navigate to={DEFAULT_MODULE} replace /> },
+              {
+                path: "settings",
+                element: <SettingsLayout />,
+                children: [
+                  { index: true, element: <Navigate to="profile" replace /> },
+                  { path: "profile", element: <ProfileTab /> },
+                  { path: "brand", element: <BrandBookTab /> },
+                  { path: "competitors", element: <CompetitorsTab /> },
+                  { path: "members", element: <MembersTab /> },
+                  { path: "audit", element: <AuditTab /> },
+                  { path: "danger", element: <DangerZoneTab /> },
+                ],
+              },
+              { path: ":module", element: <ComingSoonPage /> },
+            ],
+          },
+          { path: "*", element: <NotFoundPage /> },
+        ],
+      },
+    ],
+  },
+]);
