@@ -60,6 +60,16 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   // The API speaks JSON only: a text/plain body is refused (415) rather than validated as a string.
   app.removeContentTypeParser("text/plain");
 
+  const catalog: RouteInfo[] = [];
+  app.decorate("routeCatalog", catalog);
+  app.addHook("onRoute", (route) => {
+    if (route.url.startsWith("/api/docs")) route.config = { ...(route.config ?? {}), access: "public" };
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) {
+      if (method === "HEAD" || !route.url.startsWith("/api/")) continue;
+      catalog.push({ method, url: route.url, access: route.config?.access ?? "user", schema: route.schema });
+    }
+  });
   await app.register(fastifyCookie);
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: {
@@ -104,16 +114,6 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     uiConfig: { docExpansion: "list", deepLinking: true },
     staticCSP: true,
     logLevel: "warn",
-  });
-  const catalog: RouteInfo[] = [];
-  app.decorate("routeCatalog", catalog);
-  app.addHook("onRoute", (route) => {
-    if (route.url.startsWith("/api/docs")) route.config = { ...(route.config ?? {}), access: "public" };
-    const methods = Array.isArray(route.method) ? route.method : [route.method];
-    for (const method of methods) {
-      if (method === "HEAD" || !route.url.startsWith("/api/")) continue;
-      catalog.push({ method, url: route.url, access: route.config?.access ?? "user", schema: route.schema });
-    }
   });
 
   registerAuth(app, ctx);
