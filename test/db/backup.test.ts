@@ -160,7 +160,8 @@ describe(`backup and restore (${engine})`, () => {
     fs.writeFileSync(truncated, whole.subarray(0, Math.floor(whole.length * 0.6)));
     const flipped = path.join(dir, "flipped.gz");
     const bytes = Buffer.from(whole);
-    bytes[Math.floor(bytes.length / 2)] ^= 0xff;
+    const middle = Math.floor(bytes.length / 2);
+    bytes[middle] = (bytes[middle] ?? 0) ^ 0xff;
     fs.writeFileSync(flipped, bytes);
     // Valid gzip, but content damaged: a row line cut in half, a row missing, the end marker missing.
     const badLine = rewrite("bad-line.gz", (lines) => lines.map((l, i) => (i === 3 ? l.slice(0, 40) : l)));

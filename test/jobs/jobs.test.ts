@@ -1,0 +1,134 @@
+import { sql } from "kysely";
+import PgBoss from "pg-boss";
+import pino from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Database } from "../../src/db/client.js";
+import { defineJob, type JobDefinition } from "../../src/jobs/job.js";
+import { JobQueue } from "../../src/jobs/queue.js";
+import { jobDefinitions, validateRegistry } from "../../src/jobs/registry.js";
+import { createTestApp, signUp, type TestApp } from "../helpers/app.js";
+
+let t: TestApp;
+
+beforeAll(async () => {
+  t = await createTestApp({ withQueue: true });
+});
+afterAll(() => t?.close());
+
+/** Polls until check() is true, at most timeoutMs. */
+async function eventually(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** A bare pg-boss on the test database (to play an older Relais that scheduled a job since removed). */
+function rawBoss(database: Database): PgBoss {
+  return new PgBoss({
+    ...(database.kind === "postgres"
+      ? { connectionString: database.connectionString, max: 2 }
+      : { db: { executeSql: (text: string, values: unknown[]) => database.executeSql(text, values) } }),
+    schema: "pgboss",
+    supervise: false,
+    schedule: false,
+    migrate: false,
+  });
+}
+
+describe("job registry", () => {
+  const noop = async () => {};
+
+  it("accepts the real registry, whose names are unique", () => {
+    expect(() => validateRegistry()).not.toThrow();
+    const names = jobDefinitions.map((d) => d.name);
+    expect(new Set(names).size).toBe(names.length);
+    expect(names).toContain("auth.purge-expired");
+  });
+
+  it("rejects a name registered twice", () => {
+    const a = defineJob({ name: "x.same", description: "a", handler: noop });
+    const b = defineJob({ name: "x.same", description: "b", handler: noop });
+    expect(() => validateRegistry([a, b] as JobDefinition<never>[])).toThrow('Job "x.same" is registered twice');
+  });
+
+  it("rejects a job without a handler", () => {
+    const broken = { name: "x.no-handler", description: "forgotten" } as unknown as JobDefinition<never>;
+    expect(() => validateRegistry([broken])).toThrow('Job "x.no-handler" has no handler');
+  });
+});
+
+describe("worker role: auth.purge-expired", () => {
+  it("runs when sent: expired sessions and long-expired invitations go, live ones stay", async () => {
+    const camille = await signUp(t, "camille@agence.fr", { owner: true });
+    await signUp(t, "louise@agence.fr");
+    const ws = await camille.post("/api/workspaces", { name: "Théâtre", timezone: "Europe/Paris", locale: "fr" });
+    const workspaceId = (ws.json() as { id: string }).id;
+    for (const email of ["old@example.org", "recent@example.org", "pending@example.org"]) {
+      expect(
+        (await camille.post(`/api/workspaces/${workspaceId}/invitations`, { email, role: "viewer" })).statusCode,
+      ).toBe(201);
+    }
+    const db = t.ctx.db;
+    // Louise's session expired an hour ago; an invitation expired 40 days ago, another 5 days ago.
+    await sql`update sessions set expires_at = now() - interval '1 hour'
+               where user_id = (select id from users where email = 'louise@agence.fr')`.execute(db);
+    await sql`update invitations set expires_at = now() - interval '40 days' where email = 'old@example.org'`.execute(
+      db,
+    );
+    await sql`update invitations set expires_at = now() - interval '5 days' where email = 'recent@example.org'`.execute(
+      db,
+    );
+    const count = async (q: string) => Number((await t.ctx.database.executeSql(q, [])).rows[0]?.n);
+    expect(await count("select count(*)::int as n from sessions")).toBe(2);
+
+    const id = await t.ctx.jobs.send("auth.purge-expired", {});
+    expect(id).toEqual(expect.any(String));
+    await eventually(async () => (await t.ctx.jobs.getJob("auth.purge-expired", id as string))?.state === "completed");
+
+    const sessions = await db
+      .selectFrom("sessions")
+      .innerJoin("users", "users.id", "sessions.user_id")
+      .select("users.email")
+      .execute();
+    expect(sessions.map((s) => s.email)).toEqual(["camille@agence.fr"]);
+    const invitations = await db.selectFrom("invitations").select("email").orderBy("email").execute();
+    expect(invitations.map((i) => i.email)).toEqual(["pending@example.org", "recent@example.org"]);
+    // The surviving session still signs in.
+    expect((await camille.get("/api/auth/session")).statusCode).toBe(200);
+  });
+});
+
+describe("scheduler role", () => {
+  it("registers every cron in UTC and drops schedules of jobs that no longer exist", async () => {
+    const old = rawBoss(t.ctx.database);
+    await old.start();
+    await old.createQueue("legacy.removed-job");
+    await old.schedule("legacy.removed-job", "0 3 * * *", {}, { tz: "Europe/Paris" });
+    await old.stop({ graceful: false, close: true });
+
+    const scheduler = new JobQueue(t.ctx.database, pino({ level: "silent" }));
+    await scheduler.start(t.ctx, { work: false, schedule: true });
+    try {
+      const schedules = await scheduler.getSchedules();
+      expect(schedules).toEqual([{ name: "auth.purge-expired", cron: "*/15 * * * *", timezone: "UTC" }]);
+      // Every registered cron job is there (a job with a cron cannot be forgotten by the scheduler).
+      const crons = jobDefinitions.filter((d) => "cron" in d && d.cron).map((d) => d.name);
+      expect(schedules.map((s) => s.name).sort()).toEqual([...crons].sort());
+    } finally {
+      await scheduler.stop();
+    }
+  });
+
+  it("the worker-only queue does not register schedules", async () => {
+    await t.ctx.database.executeSql("delete from pgboss.schedule", []);
+    const worker = new JobQueue(t.ctx.database, pino({ level: "silent" }));
+    await worker.start(t.ctx, { work: false, schedule: false });
+    try {
+      expect(await worker.getSchedules()).toEqual([]);
+    } finally {
+      await worker.stop();
+    }
+  });
+});
