@@ -1,0 +1,174 @@
+import fs from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { knownMigrations } from "../../src/db/migrate.js";
+import {
+  type CliResult,
+  type Instance,
+  lines,
+  newInstance,
+  runCli,
+  type Server,
+  startServe,
+} from "../helpers/processes.js";
+
+/**
+ * The real `relais` command in child processes, against its own data dir (PGlite) or its own empty
+ * PostgreSQL database (DATABASE_URL set). Tests run in order: they build one instance's state step by step.
+ */
+const onPostgres = Boolean(process.env.DATABASE_URL);
+let inst: Instance;
+let restored: Instance | undefined;
+let server: Server | undefined;
+let token = "";
+
+const relais = (...args: string[]) => runCli(args, inst.env);
+
+/** A user error: exit code 1 and exactly one line on stderr, nothing on stdout. */
+function expectOneLineError(r: CliResult, message: RegExp): void {
+  expect(r.code, r.stdout + r.stderr).toBe(1);
+  expect(lines(r.stderr)).toHaveLength(1);
+  expect(r.stderr).toMatch(/^relais: /);
+  expect(r.stderr).toMatch(message);
+  expect(r.stdout).toBe("");
+}
+
+beforeAll(async () => {
+  inst = await newInstance("cli");
+});
+afterAll(async () => {
+  await server?.kill();
+  await inst?.cleanup();
+  await restored?.cleanup();
+});
+
+describe(`relais CLI (${onPostgres ? "PostgreSQL" : "PGlite"})`, () => {
+  it("--help lists every command with its description", async () => {
+    const r = await relais("--help");
+    expect(r.code).toBe(0);
+    for (const [command, words] of [
+      ["serve", /Run Relais/],
+      ["migrate", /Apply pending database migrations/],
+      ["user", /Manage user accounts/],
+      ["token", /personal API tokens/],
+      ["backup", /Write a backup/],
+      ["restore", /Restore a backup/],
+    ] as const) {
+      const line = r.stdout.split("\n").find((l) => new RegExp(`^\\s+${command}\\b`).test(l));
+      expect(line, `${command} in --help`).toBeDefined();
+      expect(line).toMatch(words);
+    }
+  });
+
+  it("migrate applies the migrations of an empty database", async () => {
+    const r = await relais("migrate");
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toBe(`Applied: ${knownMigrations().join(", ")}`);
+  });
+
+  it("user create and user list", async () => {
+    const owner = await relais(
+      "user",
+      "create",
+      "--email",
+      "camille@agence.fr",
+      "--password",
+      "correct-horse-battery",
+      "--owner",
+      "--name",
+      "Camille Lefèvre",
+    );
+    expect(owner.code, owner.stderr).toBe(0);
+    expect(owner.stdout).toMatch(/^Created user camille@agence\.fr \([0-9a-f-]{36}\) as owner\n$/);
+    const second = await relais("user", "create", "--email", "Eloise@Agence.fr", "--password", "un mot de passe sûr");
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stdout).not.toContain("owner");
+
+    const list = await relais("user", "list");
+    expect(list.code, list.stderr).toBe(0);
+    const rows = lines(list.stdout).map((l) => l.split("\t"));
+    expect(rows.map((r) => r.slice(0, 3))).toEqual([
+      ["camille@agence.fr", "Camille Lefèvre", "owner"],
+      ["eloise@agence.fr", "eloise", "user"],
+    ]);
+  });
+
+  it("refuses a duplicate e-mail (whatever its case), an invalid e-mail and a short password", async () => {
+    expectOneLineError(
+      await relais("user", "create", "--email", "CAMILLE@agence.fr", "--password", "another-long-password"),
+      /already exists with this e-mail/,
+    );
+    expectOneLineError(
+      await relais("user", "create", "--email", "pas-une-adresse", "--password", "another-long-password"),
+      /Invalid e-mail address: pas-une-adresse/,
+    );
+    expectOneLineError(
+      await relais("user", "create", "--email", "court@agence.fr", "--password", "court"),
+      /10 to 200 characters/,
+    );
+    const list = await relais("user", "list");
+    expect(lines(list.stdout)).toHaveLength(2);
+  });
+
+  it("token create prints the token as the last line; an unknown e-mail is refused", async () => {
+    const r = await relais("token", "create", "--email", "camille@agence.fr", "--name", "n8n");
+    expect(r.code, r.stderr).toBe(0);
+    token = lines(r.stdout).at(-1) as string;
+    expect(token).toMatch(/^rls_[A-Za-z0-9_-]{20,}$/);
+    expectOneLineError(
+      await relais("token", "create", "--email", "personne@agence.fr", "--name", "x"),
+      /No user with e-mail personne@agence\.fr/,
+    );
+  });
+
+  it("a bad environment stops with one line listing every problem", async () => {
+    const r = await runCli(["user", "list"], { ...inst.env, PORT: "abc", RELAIS_SESSION_DAYS: "0" });
+    expectOneLineError(r, /^relais: Invalid configuration: PORT: .*; RELAIS_SESSION_DAYS: /);
+  });
+
+  it("the token works as Bearer against a started server; the embedded data dir is locked meanwhile", async () => {
+    server = await startServe(inst.env);
+    const authorized = await fetch(`${server.url}/api/workspaces`, { headers: { authorization: `Bearer ${token}` } });
+    expect(authorized.status).toBe(200);
+    expect(await authorized.json()).toEqual([]);
+    const anonymous = await fetch(`${server.url}/api/workspaces`);
+    expect(anonymous.status).toBe(401);
+    const wrong = await fetch(`${server.url}/api/workspaces`, { headers: { authorization: `Bearer ${token}x` } });
+    expect(wrong.status).toBe(401);
+
+    const list = await relais("user", "list");
+    if (onPostgres) {
+      // On PostgreSQL the one-shot commands run alongside the server.
+      expect(list.code, list.stderr).toBe(0);
+      expect(lines(list.stdout)).toHaveLength(2);
+    } else {
+      expectOneLineError(list, new RegExp(`in use by process ${server.pid}; stop Relais first`));
+    }
+    server.child.kill("SIGTERM");
+    expect(await server.exited()).toBe(0);
+    server = undefined;
+    expect(fs.existsSync(path.join(inst.dataDir, "relais.pid"))).toBe(false);
+  });
+
+  it("backup then restore into another instance gives the same data; a second restore is refused", async () => {
+    const file = path.join(inst.dataDir, "relais.backup.gz");
+    const b = await relais("backup", file);
+    expect(b.code, b.stderr).toBe(0);
+    expect(b.stdout).toMatch(/^Backup written to .*relais\.backup\.gz: \d+ rows in \d+ tables\n$/);
+
+    restored = await newInstance("cli-restored");
+    const r = await runCli(["restore", file], restored.env);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^Restored \d+ rows into \d+ tables from /);
+    const [before, after] = await Promise.all([relais("user", "list"), runCli(["user", "list"], restored.env)]);
+    expect(after.stdout).toBe(before.stdout);
+    expect(lines(after.stdout)).toHaveLength(2);
+
+    expectOneLineError(await runCli(["restore", file], restored.env), /target database is not empty/);
+    fs.writeFileSync(path.join(inst.dataDir, "garbage.gz"), "not a backup");
+    expectOneLineError(
+      await runCli(["restore", path.join(inst.dataDir, "garbage.gz")], restored.env),
+      /is not a Relais backup/,
+    );
+  });
+});
