@@ -4,7 +4,7 @@ import autocannon from "autocannon";
 export interface LoadResult {
   backend: string;
   auth: string;
-  shape: "rate200" | "max";
+  shape: "rate200" | "max" | "paced200";
   connections: number;
   durationS: number;
   targetRate: number | null;

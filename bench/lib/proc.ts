@@ -8,7 +8,22 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 
 export const ROOT = path.resolve(import.meta.dirname, "..", "..");
-const BIN = path.join(ROOT, "bin", "relais.js");
+let BIN = path.join(ROOT, "bin", "relais.js");
+
+/**
+ * Copies the compiled build (bin/, dist/, package.json; node_modules linked) into `dir` and runs Relais from
+ * there: other people rebuilding dist/ in the working tree during a run cannot swap files under a server
+ * being measured, nor make bin/relais.js fall back to tsx. The snapshot has no src/, so there is no fallback.
+ */
+export function snapshotBuild(dir: string): void {
+  if (!fs.existsSync(path.join(ROOT, "dist", "src", "cli", "index.js"))) throw new Error("dist/ is not built");
+  fs.mkdirSync(dir, { recursive: true });
+  fs.cpSync(path.join(ROOT, "bin"), path.join(dir, "bin"), { recursive: true });
+  fs.cpSync(path.join(ROOT, "dist"), path.join(dir, "dist"), { recursive: true });
+  fs.copyFileSync(path.join(ROOT, "package.json"), path.join(dir, "package.json"));
+  fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
+  BIN = path.join(dir, "bin", "relais.js");
+}
 const live = new Set<ChildProcess>();
 
 function killAll(): void {
