@@ -48,7 +48,16 @@ export function buildCli(): Command {
   const program = new Command("relais")
     .description("Relais — self-hosted workspace for community managers")
     .version(VERSION)
-    .showHelpAfterError("(run relais --help for usage)");
+    // Usage errors too are one line on stderr, like every other error of the command.
+    .configureOutput({
+      outputError: (message, write) =>
+        write(
+          `relais: ${message
+            .replace(/^error: /, "")
+            .replace(/\s+/g, " ")
+            .trim()} (run relais --help for usage)\n`,
+        ),
+    });
 
   program
     .command("serve")

@@ -15,12 +15,17 @@ export interface JobQueueOptions {
 /** Typed front of pg-boss: every role sends; the worker role works; the scheduler role keeps crons. */
 export class JobQueue {
   private boss: PgBoss | undefined;
-  private readonly defs = jobDefinitions as readonly JobDefinition<never>[];
+  private stopping: Promise<void> | undefined;
+  private readonly defs: readonly JobDefinition<never>[];
 
+  /** `definitions` defaults to the registry; tests pass their own (a deliberately slow job, say). */
   constructor(
     private readonly database: Database,
     private readonly logger: Logger,
-  ) {}
+    definitions: readonly JobDefinition<never>[] = jobDefinitions as readonly JobDefinition<never>[],
+  ) {
+    this.defs = definitions;
+  }
 
   get started(): boolean {
     return this.boss !== undefined;
@@ -92,9 +97,14 @@ export class JobQueue {
   /** Lets running jobs finish (up to timeoutMs), then stops polling. */
   async stop(timeoutMs = 30_000): Promise<void> {
     const boss = this.boss;
-    this.boss = undefined;
     if (!boss) return;
-    await boss.stop({ graceful: true, wait: true, timeout: timeoutMs, close: true });
+    // Running handlers may still send follow-up jobs while they finish: the instance stays usable until
+    // pg-boss has stopped. Jobs still running at the timeout are failed, so pg-boss retries them later.
+    this.stopping ??= boss.stop({ graceful: true, wait: true, timeout: timeoutMs, close: true }).finally(() => {
+      this.boss = undefined;
+      this.stopping = undefined;
+    });
+    await this.stopping;
   }
 
   /** The cron schedules pg-boss keeps (the scheduler role registers them), for tests and diagnostics. */

@@ -132,3 +132,76 @@ describe("scheduler role", () => {
     }
   });
 });
+
+describe("stopping the worker", () => {
+  /** A job that runs until the test opens its gate. */
+  function slowJob(name: string) {
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    const state = { started: false, finished: false };
+    const def = defineJob({
+      name,
+      description: "waits for the test",
+      retryLimit: 2,
+      retryDelaySeconds: 60,
+      async handler() {
+        state.started = true;
+        await gate;
+        state.finished = true;
+      },
+    });
+    return { def: def as unknown as JobDefinition<never>, open, state };
+  }
+
+  async function jobState(id: string): Promise<string | undefined> {
+    const { rows } = await t.ctx.database.executeSql("select state from pgboss.job where id = $1", [id]);
+    return rows[0]?.state as string | undefined;
+  }
+
+  async function startWith(def: JobDefinition<never>) {
+    const queue = new JobQueue(t.ctx.database, pino({ level: "silent" }), [def]);
+    await queue.start(t.ctx, { work: true, schedule: false });
+    const send = queue.send as unknown as (name: string, data: object) => Promise<string | null>;
+    const id = (await send.call(queue, def.name, {})) as string;
+    return { queue, id };
+  }
+
+  it("waits for a running job to finish before stopping", async () => {
+    const slow = slowJob("test.slow-finishes");
+    const { queue, id } = await startWith(slow.def);
+    try {
+      await eventually(async () => slow.state.started);
+      let stopped = false;
+      const stopping = queue.stop(20_000).then(() => {
+        stopped = true;
+      });
+      await new Promise((r) => setTimeout(r, 700));
+      expect(stopped).toBe(false);
+      slow.open();
+      await stopping;
+      expect(slow.state.finished).toBe(true);
+      expect(await jobState(id)).toBe("completed");
+    } finally {
+      slow.open();
+      await queue.stop();
+    }
+  });
+
+  it("releases a job still running at the timeout: failed now, retried later", async () => {
+    const slow = slowJob("test.slow-stuck");
+    const { queue, id } = await startWith(slow.def);
+    try {
+      await eventually(async () => slow.state.started);
+      const started = Date.now();
+      await queue.stop(1_000);
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(slow.state.finished).toBe(false);
+      expect(await jobState(id)).toBe("retry");
+    } finally {
+      slow.open();
+      await queue.stop();
+    }
+  });
+});
