@@ -30,6 +30,7 @@ function area(url: string, fn: string): string {
   if (fn === "(idle)") return "(idle)";
   if (fn === "(garbage collector)") return "(garbage collector)";
   if (fn === "(program)") return "(program: native, outside JS)";
+  if (url.startsWith("wasm://")) return "PGlite WASM (postgres itself)";
   const nm = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (nm) return nm[1] as string;
   if (url.includes("/dist/src/"))

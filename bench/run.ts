@@ -11,6 +11,8 @@ import pg from "pg";
 import { type LoadResult, runLoad } from "./lib/load.js";
 import { runPaced } from "./lib/paced.js";
 import {
+  cpuPressure10s,
+  cpuTimeMs,
   freePort,
   memoryMiB,
   ROOT,
@@ -26,7 +28,12 @@ import { api, BENCH_EMAIL, login, seedWorkspaces, setupOwner } from "./lib/seed.
 const args = new Set(process.argv.slice(2));
 const QUICK = args.has("--quick");
 const PROFILE = args.has("--profile");
-const ONLY = [...args].find((a) => a.startsWith("--only="))?.slice("--only=".length);
+const option = (name: string) => [...args].find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+const ONLY = option("only");
+/** Roles of the server under load (default: all three, as `relais serve` runs). */
+const ROLES = option("roles");
+const SHAPES = new Set((option("shapes") ?? "paced200,rate200,max").split(","));
+const SKIP_COLD = args.has("--no-cold");
 const COLD_RUNS = QUICK ? 3 : 7;
 const RATE_S = QUICK ? 5 : 20;
 const MAX_S = QUICK ? 5 : 15;
@@ -55,9 +62,14 @@ async function cleanupAll(): Promise<void> {
 }
 
 /** Starts a server and registers its stop as a cleanup (stopping twice is harmless). */
-async function serve(env: NodeJS.ProcessEnv, name: string, nodeArgs: string[] = []): Promise<ServerProcess> {
+async function serve(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  nodeArgs: string[] = [],
+  serveArgs: string[] = [],
+): Promise<ServerProcess> {
   const port = await freePort();
-  const server = await startServer({ env, port, logFile: path.join(WORK, `${name}.log`), nodeArgs });
+  const server = await startServer({ env, port, logFile: path.join(WORK, `${name}.log`), nodeArgs, serveArgs });
   cleanups.push(() => server.stop());
   return server;
 }
@@ -185,7 +197,7 @@ async function loadRuns(
   token: string,
 ): Promise<{ results: LoadResult[]; rssAfterMiB: number; hwmMiB: number; loadAvg1mAfter: number }> {
   const nodeArgs = PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${path.join(WORK, "profiles")}`] : [];
-  const server = await serve(backend.env, `${backend.name}-load`, nodeArgs);
+  const server = await serve(backend.env, `${backend.name}-load`, nodeArgs, ROLES ? ["--roles", ROLES] : []);
   const session = await login(server.url);
   const url = `${server.url}/api/workspaces`;
   const auths: Record<string, Record<string, string>> = {
@@ -210,39 +222,41 @@ async function loadRuns(
     durationS: WARMUP_S,
   });
   const results: LoadResult[] = [];
-  for (const [auth, headers] of Object.entries(auths)) {
-    const p = await runPaced({ url, headers, rate: 200, durationS: RATE_S });
-    results.push({
-      backend: backend.name,
-      auth,
-      shape: "paced200",
-      connections: p.connections,
-      durationS: p.durationS,
-      targetRate: p.rate,
-      requests: p.requests,
-      rps: p.rps,
-      latencyMs: p.latencyMs,
-      non2xx: p.non2xx,
-      errors: p.errors,
-      timeouts: 0,
-      bytesPerResponse: 0,
-    });
+  /** Runs one load shape, adding the server's CPU time per request and the machine's CPU pressure. */
+  const measure = async (auth: string, shape: LoadResult["shape"], fn: () => Promise<LoadResult>) => {
+    const cpu0 = cpuTimeMs(server.pid);
+    const r = await fn();
+    r.serverCpuMsPerRequest = Math.round(((cpuTimeMs(server.pid) - cpu0) / Math.max(1, r.requests)) * 100) / 100;
+    r.cpuPressurePct = cpuPressure10s();
     log(
-      `${backend.name}/${auth}/paced200: ${p.rps.toFixed(0)} req/s, p50 ${p.latencyMs.p50} ms, p99 ${p.latencyMs.p99} ms, max ${p.latencyMs.max} ms, non-2xx ${p.non2xx}, errors ${p.errors}`,
+      `${backend.name}/${auth}/${shape}: ${r.rps.toFixed(0)} req/s, p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms, max ${r.latencyMs.max} ms, non-2xx ${r.non2xx}, errors ${r.errors}, server CPU ${r.serverCpuMsPerRequest} ms/req, CPU pressure ${r.cpuPressurePct}%`,
     );
-    for (const shape of ["rate200", "max"] as const) {
-      const r = await runLoad({
-        url,
-        headers,
-        backend: backend.name,
-        auth,
-        shape,
-        durationS: shape === "rate200" ? RATE_S : MAX_S,
+    results.push(r);
+  };
+  for (const [auth, headers] of Object.entries(auths)) {
+    if (SHAPES.has("paced200")) {
+      await measure(auth, "paced200", async () => {
+        const p = await runPaced({ url, headers, rate: 200, durationS: RATE_S });
+        return {
+          backend: backend.name,
+          auth,
+          shape: "paced200",
+          connections: p.connections,
+          durationS: p.durationS,
+          targetRate: p.rate,
+          requests: p.requests,
+          rps: p.rps,
+          latencyMs: p.latencyMs,
+          non2xx: p.non2xx,
+          errors: p.errors,
+          timeouts: 0,
+          bytesPerResponse: 0,
+        };
       });
-      log(
-        `${backend.name}/${auth}/${shape}: ${r.rps.toFixed(0)} req/s, p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms, max ${r.latencyMs.max} ms, non-2xx ${r.non2xx}, errors ${r.errors}`,
-      );
-      results.push(r);
+    }
+    for (const shape of (["rate200", "max"] as const).filter((x) => SHAPES.has(x))) {
+      const durationS = shape === "rate200" ? RATE_S : MAX_S;
+      await measure(auth, shape, () => runLoad({ url, headers, backend: backend.name, auth, shape, durationS }));
     }
   }
   const mem = memoryMiB(server.pid);
@@ -279,8 +293,10 @@ function report(data: {
     );
   }
   lines.push("");
-  lines.push("| GET /api/workspaces | auth | load | req/s | p50 | p90 | p99 | max | non-2xx / errors | target |");
-  lines.push("|---|---|---|---:|---:|---:|---:|---:|---:|---|");
+  lines.push(
+    "| GET /api/workspaces | auth | load | req/s | p50 | p90 | p99 | max | non-2xx / errors | server CPU / req | CPU pressure | target |",
+  );
+  lines.push("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|");
   for (const r of data.load) {
     const load = {
       rate200: `200 req/s autocannon (bursty), ${r.connections} conn, ${r.durationS.toFixed(0)} s`,
@@ -292,7 +308,7 @@ function report(data: {
         ? `p99 ≤ ${TARGET_P99_MS} ms: ${r.latencyMs.p99 <= TARGET_P99_MS && r.non2xx + r.errors === 0 ? "met" : "MISSED"}`
         : "–";
     lines.push(
-      `| ${r.backend} | ${r.auth} | ${load} | ${r.rps.toFixed(0)} | ${r.latencyMs.p50} ms | ${r.latencyMs.p90} ms | ${r.latencyMs.p99} ms | ${r.latencyMs.max} ms | ${r.non2xx} / ${r.errors + r.timeouts} | ${target} |`,
+      `| ${r.backend} | ${r.auth} | ${load} | ${r.rps.toFixed(0)} | ${r.latencyMs.p50} ms | ${r.latencyMs.p90} ms | ${r.latencyMs.p99} ms | ${r.latencyMs.max} ms | ${r.non2xx} / ${r.errors + r.timeouts} | ${r.serverCpuMsPerRequest} ms | ${r.cpuPressurePct}% | ${target} |`,
     );
   }
   const bytes = data.load.find((r) => r.bytesPerResponse)?.bytesPerResponse;
@@ -343,7 +359,7 @@ async function main(): Promise<void> {
   const memory: Record<string, { rssAfterMiB: number; hwmMiB: number; loadAvg1mAfter: number }> = {};
   for (const backend of backends) {
     const { token } = await prepare(backend);
-    cold.push(await coldStarts(backend));
+    if (!SKIP_COLD) cold.push(await coldStarts(backend));
     const l = await loadRuns(backend, token);
     load.push(...l.results);
     memory[backend.name] = { rssAfterMiB: l.rssAfterMiB, hwmMiB: l.hwmMiB, loadAvg1mAfter: l.loadAvg1mAfter };
@@ -352,7 +368,7 @@ async function main(): Promise<void> {
   const table = report({ machine: info, cold, load, memory, skipped });
   const raw = {
     machine: info,
-    options: { quick: QUICK, profile: PROFILE, workspaces: WORKSPACES },
+    options: { quick: QUICK, profile: PROFILE, workspaces: WORKSPACES, roles: ROLES ?? "api,worker,scheduler" },
     targets: { startMs: TARGET_START_MS, p99Ms: TARGET_P99_MS },
     cold,
     load,

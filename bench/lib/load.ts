@@ -15,6 +15,10 @@ export interface LoadResult {
   errors: number;
   timeouts: number;
   bytesPerResponse: number;
+  /** CPU time the server process used per request during the run (contention-independent cost). */
+  serverCpuMsPerRequest?: number;
+  /** /proc/pressure/cpu "some avg10" at the end of the run: % of time runnable tasks waited for a CPU. */
+  cpuPressurePct?: number;
 }
 
 export async function runLoad(options: {

@@ -1,6 +1,6 @@
 // Starting and stopping Relais processes for the benchmarks. Every child is tracked and killed when the
 // benchmark exits, however it exits; every wait is bounded in time.
-import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { type ChildProcess, execFile, execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
 import net from "node:net";
@@ -99,16 +99,21 @@ export async function startServer(options: {
   port: number;
   logFile: string;
   nodeArgs?: string[];
+  serveArgs?: string[];
   timeoutMs?: number;
 }): Promise<ServerProcess> {
   const out = fs.openSync(options.logFile, "a");
   const url = `http://127.0.0.1:${options.port}`;
   const spawnedAt = performance.now();
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), BIN, "serve", "--port", String(options.port)], {
-    cwd: ROOT,
-    env: options.env,
-    stdio: ["ignore", out, out],
-  });
+  const child = spawn(
+    process.execPath,
+    [...(options.nodeArgs ?? []), BIN, "serve", "--port", String(options.port), ...(options.serveArgs ?? [])],
+    {
+      cwd: ROOT,
+      env: options.env,
+      stdio: ["ignore", out, out],
+    },
+  );
   fs.closeSync(out);
   live.add(child);
   let exited: { code: number | null; signal: string | null } | undefined;
@@ -166,5 +171,33 @@ export function memoryMiB(pid: number): { rss: number; hwm: number } | undefined
     return { rss: kb("VmRSS") / 1024, hwm: kb("VmHWM") / 1024 };
   } catch {
     return undefined;
+  }
+}
+
+const CLK_TCK = (() => {
+  try {
+    return Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8", timeout: 5000 }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** CPU time (user + system) a process has used so far, in ms (from /proc/<pid>/stat). */
+export function cpuTimeMs(pid: number): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** The kernel's CPU pressure: % of the last 10 s during which some runnable task waited for a CPU. */
+export function cpuPressure10s(): number {
+  try {
+    return Number(/some avg10=([\d.]+)/.exec(fs.readFileSync("/proc/pressure/cpu", "utf8"))?.[1] ?? Number.NaN);
+  } catch {
+    return Number.NaN;
   }
 }
