@@ -48,6 +48,7 @@ void i18n.use(initReactI18next).init({
   supportedLngs: ["fr", "en"],
   interpolation: { escapeValue: false },
   returnNull: false,
+  showSupportNotice: false,
 });
 document.documentElement.lang = i18n.language;
 

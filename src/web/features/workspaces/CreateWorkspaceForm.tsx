@@ -23,10 +23,11 @@ export function CreateWorkspaceForm({ onDone, onCancel }: { onDone?: () => void;
   });
   const submit = useSubmit(form, (body) => unwrap(api.POST("/api/workspaces", { body })), {
     success: (ws) => t("workspaces.created", { name: ws.name }),
-    onSuccess: async (ws) => {
-      await queryClient.invalidateQueries({ queryKey: workspacesKey });
+    onSuccess: (ws) => {
+      // Open the new workspace first: the welcome page redirects away as soon as the list is not empty.
       onDone?.();
       navigate(`/w/${ws.id}/settings/profile`);
+      void queryClient.invalidateQueries({ queryKey: workspacesKey });
     },
   });
   return (
