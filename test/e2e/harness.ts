@@ -155,17 +155,28 @@ export async function startRelais(extraEnv: Record<string, string>): Promise<Rel
     }
     await new Promise((r) => setTimeout(r, 200));
   }
+  const stop = async () => {
+    if (child.exitCode === null) {
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 20_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  };
+  // The UI is only testable if the server hands out index.html for client routes.
+  const page = await fetch(`${baseUrl}/setup`);
+  const html = await page.text();
+  if (!page.ok || !html.includes('<div id="root">')) {
+    await stop();
+    throw new Error(
+      `relais serve does not serve the web UI: GET /setup answered ${page.status} ${JSON.stringify(html.slice(0, 80))}. ` +
+        "It must send dist/web/index.html for every non-API GET (src/http/web.ts + the not-found handler in src/http/app.ts).",
+    );
+  }
   return {
     baseUrl,
     output: () => log,
-    async stop() {
-      if (child.exitCode === null) {
-        child.kill("SIGTERM");
-        const timer = setTimeout(() => child.kill("SIGKILL"), 20_000);
-        await exited;
-        clearTimeout(timer);
-      }
-      fs.rmSync(dataDir, { recursive: true, force: true });
-    },
+    stop,
   };
 }

@@ -38,7 +38,7 @@ let current: Page | undefined;
 
 async function screenshot(p: Page, name: string): Promise<void> {
   shot += 1;
-  await p.screenshot({ path: path.join(screenshotDir, `${String(shot).padStart(2, "0")}-${name}.png`), fullPage: true });
+  await p.screenshot({ path: path.join(screenshotDir, `${String(shot).padStart(2, "0")}-${name}.png`), fullPage: false });
 }
 
 /** Picks an option in a Mantine Select (an input opening a listbox). */
@@ -257,8 +257,12 @@ describe("onboarding in the browser", () => {
     await p.getByRole("tab", { name: "Charte de marque" }).click();
     await p.waitForURL(`${workspaceUrl}/settings/brand`);
     await visible(p.getByText("Lecture seule"));
+    // Read-only: the Markdown is shown rendered, and its source cannot be edited.
+    await visible(p.getByLabel("Aperçu de « Présentation du client »").locator("strong", { hasText: "Lyon" }));
+    await p.getByRole("radiogroup", { name: "Mode d'affichage de « Présentation du client »" }).getByText("Écrire").click();
     await disabled(p.getByRole("textbox", { name: "Présentation du client" }));
     await value(p.getByRole("textbox", { name: "Présentation du client" }), "Musée de sciences et de sociétés à **Lyon**.");
+    await disabled(p.getByRole("textbox", { name: "Valeurs de la marque" }));
     await count(p.getByRole("button", { name: "Enregistrer" }), 0);
     await count(p.getByRole("tab", { name: "Journal d'audit" }), 0);
     await screenshot(p, "reviewer-brand-book");

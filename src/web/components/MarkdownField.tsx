@@ -16,7 +16,8 @@ interface Props {
 /** A Markdown textarea with a write/preview toggle. */
 export function MarkdownField({ label, description, value, onChange, error, disabled, minRows = 6 }: Props) {
   const { t } = useTranslation();
-  const [mode, setMode] = useState<"write" | "preview">("write");
+  // Someone who cannot edit reads the rendered text first.
+  const [mode, setMode] = useState<"write" | "preview">(disabled ? "preview" : "write");
   const id = useId();
   return (
     <Box>
