@@ -25,5 +25,5 @@ export async function disabled(locator: Locator): Promise<void> {
 }
 
 export async function containsText(locator: Locator, text: string): Promise<void> {
-  await expect.poll(() => locator.innerText(), { timeout: TIMEOUT }).toContain(text);
+  await expect.poll(async () => (await locator.textContent()) ?? "", { timeout: TIMEOUT }).toContain(text);
 }

@@ -15,7 +15,9 @@ export const screenshotDir = path.join(repoRoot, "test-results", "e2e");
 export function requireBuiltWeb(): void {
   const index = path.join(repoRoot, "dist", "web", "index.html");
   if (!fs.existsSync(index)) {
-    throw new Error(`The web UI is not built (${index} is missing). Run \`npm run build\` before \`npm run test:e2e\`.`);
+    throw new Error(
+      `The web UI is not built (${index} is missing). Run \`npm run build\` before \`npm run test:e2e\`.`,
+    );
   }
 }
 

@@ -38,7 +38,10 @@ let current: Page | undefined;
 
 async function screenshot(p: Page, name: string): Promise<void> {
   shot += 1;
-  await p.screenshot({ path: path.join(screenshotDir, `${String(shot).padStart(2, "0")}-${name}.png`), fullPage: false });
+  await p.screenshot({
+    path: path.join(screenshotDir, `${String(shot).padStart(2, "0")}-${name}.png`),
+    fullPage: false,
+  });
 }
 
 /** Picks an option in a Mantine Select (an input opening a listbox). */
@@ -48,7 +51,11 @@ async function choose(p: Page, label: string, option: string): Promise<void> {
 }
 
 async function newContext(b: Browser): Promise<BrowserContext> {
-  const context = await b.newContext({ viewport: { width: 1280, height: 800 }, timezoneId: "Europe/Paris", locale: "fr-FR" });
+  const context = await b.newContext({
+    viewport: { width: 1280, height: 800 },
+    timezoneId: "Europe/Paris",
+    locale: "fr-FR",
+  });
   context.on("page", (p) => {
     current = p;
     p.on("pageerror", (e) => browserErrors.push(`pageerror: ${e.message}`));
@@ -170,7 +177,9 @@ describe("onboarding in the browser", () => {
   it("edits and saves the brand book, with a Markdown preview", async () => {
     await page.getByRole("tab", { name: "Charte de marque" }).click();
     await page.waitForURL(`${workspaceUrl}/settings/brand`);
-    await page.getByRole("textbox", { name: "Présentation du client" }).fill("Musée de sciences et de sociétés à **Lyon**.");
+    await page
+      .getByRole("textbox", { name: "Présentation du client" })
+      .fill("Musée de sciences et de sociétés à **Lyon**.");
     const values = page.getByRole("textbox", { name: "Valeurs de la marque" });
     await values.fill("Curiosité");
     await values.press("Enter");
@@ -180,7 +189,10 @@ describe("onboarding in the browser", () => {
     await page
       .getByRole("textbox", { name: "Charte de modération" })
       .fill("## Règles\n\n- **Pas d'insultes** : masquer\n- Spam : signaler\n\n<script>alert(1)</script>");
-    await page.getByRole("radiogroup", { name: "Mode d'affichage de « Charte de modération »" }).getByText("Aperçu").click();
+    await page
+      .getByRole("radiogroup", { name: "Mode d'affichage de « Charte de modération »" })
+      .getByText("Aperçu")
+      .click();
     const preview = page.getByLabel("Aperçu de « Charte de modération »");
     await visible(preview.getByRole("heading", { name: "Règles" }));
     await visible(preview.locator("strong", { hasText: "Pas d'insultes" }));
@@ -190,7 +202,10 @@ describe("onboarding in the browser", () => {
     await visible(page.getByText("Charte de marque enregistrée."));
 
     await page.reload();
-    await value(page.getByRole("textbox", { name: "Présentation du client" }), "Musée de sciences et de sociétés à **Lyon**.");
+    await value(
+      page.getByRole("textbox", { name: "Présentation du client" }),
+      "Musée de sciences et de sociétés à **Lyon**.",
+    );
     await visible(page.getByText("Curiosité", { exact: true }));
     await visible(page.getByText("Partage", { exact: true }));
     await screenshot(page, "brand-book-saved");
@@ -259,9 +274,15 @@ describe("onboarding in the browser", () => {
     await visible(p.getByText("Lecture seule"));
     // Read-only: the Markdown is shown rendered, and its source cannot be edited.
     await visible(p.getByLabel("Aperçu de « Présentation du client »").locator("strong", { hasText: "Lyon" }));
-    await p.getByRole("radiogroup", { name: "Mode d'affichage de « Présentation du client »" }).getByText("Écrire").click();
+    await p
+      .getByRole("radiogroup", { name: "Mode d'affichage de « Présentation du client »" })
+      .getByText("Écrire")
+      .click();
     await disabled(p.getByRole("textbox", { name: "Présentation du client" }));
-    await value(p.getByRole("textbox", { name: "Présentation du client" }), "Musée de sciences et de sociétés à **Lyon**.");
+    await value(
+      p.getByRole("textbox", { name: "Présentation du client" }),
+      "Musée de sciences et de sociétés à **Lyon**.",
+    );
     await disabled(p.getByRole("textbox", { name: "Valeurs de la marque" }));
     await count(p.getByRole("button", { name: "Enregistrer" }), 0);
     await count(p.getByRole("tab", { name: "Journal d'audit" }), 0);

@@ -34,7 +34,12 @@ export class ApiError extends Error {
 }
 
 function isFieldIssue(v: unknown): v is FieldIssue {
-  return typeof v === "object" && v !== null && typeof (v as FieldIssue).path === "string" && typeof (v as FieldIssue).message === "string";
+  return (
+    typeof v === "object" &&
+    v !== null &&
+    typeof (v as FieldIssue).path === "string" &&
+    typeof (v as FieldIssue).message === "string"
+  );
 }
 
 export function isApiError(e: unknown, code?: string): e is ApiError {

@@ -1,6 +1,6 @@
 import { MutationCache, QueryCache, QueryClient } from "@tanstack/react-query";
-import { isApiError } from "../api/errors";
 import { setCsrfToken } from "../api/client";
+import { isApiError } from "../api/errors";
 import { sessionKey } from "../features/auth/session";
 
 /** A session that expired while the page was open sends the user back to the sign-in page. */

@@ -15,7 +15,16 @@ interface Props {
 }
 
 /** Asks before a destructive action; optionally makes the user type a name to confirm. */
-export function ConfirmDialog({ opened, onClose, onConfirm, title, message, confirmLabel, loading, requireText }: Props) {
+export function ConfirmDialog({
+  opened,
+  onClose,
+  onConfirm,
+  title,
+  message,
+  confirmLabel,
+  loading,
+  requireText,
+}: Props) {
   const { t } = useTranslation();
   const [typed, setTyped] = useState("");
   const close = () => {

@@ -34,9 +34,7 @@ export function MarkdownField({ label, description, value, onChange, error, disa
           ]}
         />
       </Group>
-      {description && (
-        <Input.Description mb={4}>{description}</Input.Description>
-      )}
+      {description && <Input.Description mb={4}>{description}</Input.Description>}
       {mode === "write" ? (
         <Textarea
           id={id}

@@ -1,6 +1,6 @@
 import { notifications } from "@mantine/notifications";
-import i18n from "../i18n";
 import { ApiError } from "../api/errors";
+import i18n from "../i18n";
 
 export function notifySuccess(message: string): void {
   notifications.show({ color: "teal", title: i18n.t("common.done"), message });

@@ -22,7 +22,10 @@ export function PasswordPage() {
   });
   const submit = useSubmit(
     form,
-    (v) => unwrap(api.POST("/api/auth/password", { body: { currentPassword: v.currentPassword, newPassword: v.newPassword } })),
+    (v) =>
+      unwrap(
+        api.POST("/api/auth/password", { body: { currentPassword: v.currentPassword, newPassword: v.newPassword } }),
+      ),
     { success: t("password.changed"), onSuccess: () => navigate("/account") },
   );
   return (

@@ -4,7 +4,15 @@ import { useTranslation } from "react-i18next";
 import { LanguageSwitch } from "../shell/LanguageSwitch";
 
 /** The frame of pages seen before signing in: brand, language switch, one centred card. */
-export function AuthLayout({ title, subtitle, children }: { title: string; subtitle?: ReactNode; children: ReactNode }) {
+export function AuthLayout({
+  title,
+  subtitle,
+  children,
+}: {
+  title: string;
+  subtitle?: ReactNode;
+  children: ReactNode;
+}) {
   const { t } = useTranslation();
   useEffect(() => {
     document.title = `${title} · Relais`;

@@ -23,7 +23,10 @@ export function LoginPage() {
   const session = useSession();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
-  const form = useForm({ initialValues: { email: "", password: "" }, validate: { email: required, password: required } });
+  const form = useForm({
+    initialValues: { email: "", password: "" },
+    validate: { email: required, password: required },
+  });
   const submit = useSubmit(form, (values) => unwrap(api.POST("/api/auth/login", { body: values })), {
     onSuccess: async (s) => {
       await startSession(queryClient, s);

@@ -97,7 +97,8 @@ function useAccept(token: string) {
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   return {
-    call: (body: AcceptBody) => unwrap(api.POST("/api/invitations/{token}/accept", { params: { path: { token } }, body })),
+    call: (body: AcceptBody) =>
+      unwrap(api.POST("/api/invitations/{token}/accept", { params: { path: { token } }, body })),
     async done(result: Session & { workspaceId: string }) {
       await startSession(queryClient, result);
       await queryClient.invalidateQueries({ queryKey: workspacesKey });
@@ -106,7 +107,15 @@ function useAccept(token: string) {
   };
 }
 
-function AcceptSignedIn({ token, invitation, session }: { token: string; invitation: InvitationPreview; session: Session }) {
+function AcceptSignedIn({
+  token,
+  invitation,
+  session,
+}: {
+  token: string;
+  invitation: InvitationPreview;
+  session: Session;
+}) {
   const { t } = useTranslation();
   const accept = useAccept(token);
   const form = useForm({ initialValues: { locale: session.user.locale } });

@@ -1,4 +1,5 @@
 import {
+  type Icon,
   IconBookmarks,
   IconCalendarEvent,
   IconChartBar,
@@ -11,7 +12,6 @@ import {
   IconRss,
   IconSettings,
   IconTrophy,
-  type Icon,
 } from "@tabler/icons-react";
 
 export interface ModuleEntry {

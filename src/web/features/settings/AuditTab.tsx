@@ -35,7 +35,10 @@ export function AuditTab() {
     queryFn: ({ pageParam }) =>
       unwrap(
         api.GET("/api/workspaces/{workspaceId}/audit", {
-          params: { path: { workspaceId: workspace.id }, query: { limit: PAGE, ...(pageParam ? { before: pageParam } : {}) } },
+          params: {
+            path: { workspaceId: workspace.id },
+            query: { limit: PAGE, ...(pageParam ? { before: pageParam } : {}) },
+          },
         }),
       ),
     getNextPageParam: (last) => (last.length === PAGE ? last[last.length - 1]?.createdAt : undefined),
@@ -63,7 +66,9 @@ export function AuditTab() {
             <Table.Tbody>
               {entries.map((e) => (
                 <Table.Tr key={e.id}>
-                  <Table.Td style={{ whiteSpace: "nowrap" }}>{formatDateTime(e.createdAt, workspace.timezone)}</Table.Td>
+                  <Table.Td style={{ whiteSpace: "nowrap" }}>
+                    {formatDateTime(e.createdAt, workspace.timezone)}
+                  </Table.Td>
                   <Table.Td>{e.actor ? e.actor.name : t("audit.system")}</Table.Td>
                   <Table.Td>
                     {t(`audit.actions.${e.action.replace(".", "_")}`, { defaultValue: "" }) || <Code>{e.action}</Code>}
@@ -76,7 +81,12 @@ export function AuditTab() {
         </Table.ScrollContainer>
       </Paper>
       {log.hasNextPage && (
-        <Button variant="default" onClick={() => log.fetchNextPage()} loading={log.isFetchingNextPage} style={{ alignSelf: "center" }}>
+        <Button
+          variant="default"
+          onClick={() => log.fetchNextPage()}
+          loading={log.isFetchingNextPage}
+          style={{ alignSelf: "center" }}
+        >
           {t("audit.more")}
         </Button>
       )}

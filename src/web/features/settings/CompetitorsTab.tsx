@@ -60,7 +60,11 @@ export function CompetitorsTab() {
                 </Stack>
                 {canEdit && (
                   <Group gap={4} wrap="nowrap">
-                    <ActionIcon variant="subtle" aria-label={t("competitors.edit", { name: c.name })} onClick={() => setEditing(c)}>
+                    <ActionIcon
+                      variant="subtle"
+                      aria-label={t("competitors.edit", { name: c.name })}
+                      onClick={() => setEditing(c)}
+                    >
                       <IconPencil size={16} aria-hidden />
                     </ActionIcon>
                     <ActionIcon

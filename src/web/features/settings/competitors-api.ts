@@ -11,8 +11,7 @@ export const competitorsKey = (workspaceId: string) => ["workspaces", workspaceI
 export function useCompetitors(workspaceId: string) {
   return useQuery({
     queryKey: competitorsKey(workspaceId),
-    queryFn: () =>
-      unwrap(api.GET("/api/workspaces/{workspaceId}/competitors", { params: { path: { workspaceId } } })),
+    queryFn: () => unwrap(api.GET("/api/workspaces/{workspaceId}/competitors", { params: { path: { workspaceId } } })),
   });
 }
 
@@ -29,7 +28,9 @@ export function useCompetitorActions(workspaceId: string) {
               body,
             }),
           )
-        : await unwrap(api.POST("/api/workspaces/{workspaceId}/competitors", { params: { path: { workspaceId } }, body }));
+        : await unwrap(
+            api.POST("/api/workspaces/{workspaceId}/competitors", { params: { path: { workspaceId } }, body }),
+          );
       await refresh();
       return result;
     },

@@ -17,8 +17,7 @@ export function useInvitations(workspaceId: string, enabled: boolean) {
   return useQuery({
     queryKey: invitationsKey(workspaceId),
     enabled,
-    queryFn: () =>
-      unwrap(api.GET("/api/workspaces/{workspaceId}/invitations", { params: { path: { workspaceId } } })),
+    queryFn: () => unwrap(api.GET("/api/workspaces/{workspaceId}/invitations", { params: { path: { workspaceId } } })),
   });
 }
 

@@ -1,7 +1,7 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { api, unwrap } from "../../api/client";
-import type { Workspace } from "../../api/types";
 import type { paths } from "../../api/schema";
+import type { Workspace } from "../../api/types";
 import { workspaceKey, workspacesKey } from "../workspaces/queries";
 
 export type WorkspacePatch = NonNullable<

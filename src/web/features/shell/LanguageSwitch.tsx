@@ -30,8 +30,22 @@ export function LanguageSwitch() {
       onChange={change}
       aria-label={t("language.switch")}
       data={[
-        { value: "fr", label: <span title={t("language.fr")} lang="fr">FR</span> },
-        { value: "en", label: <span title={t("language.en")} lang="en">EN</span> },
+        {
+          value: "fr",
+          label: (
+            <span title={t("language.fr")} lang="fr">
+              FR
+            </span>
+          ),
+        },
+        {
+          value: "en",
+          label: (
+            <span title={t("language.en")} lang="en">
+              EN
+            </span>
+          ),
+        },
       ]}
     />
   );

@@ -3,8 +3,8 @@ import { IconAlertTriangle } from "@tabler/icons-react";
 import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, Outlet, useParams } from "react-router";
-import type { Workspace } from "../../api/types";
 import { isApiError } from "../../api/errors";
+import type { Workspace } from "../../api/types";
 import { ErrorState, PageLoader } from "../../components/PageState";
 import { rememberWorkspace, useWorkspace } from "./queries";
 
