@@ -24,12 +24,19 @@ export const SHUTDOWN_TIMEOUT_MS = 30_000;
  */
 export async function startServer(config: Config, roles: readonly ServerRole[] = ALL_ROLES): Promise<RunningServer> {
   const ctx = await createContext(config);
-  await ctx.jobs.start(ctx, { work: roles.includes("worker"), schedule: roles.includes("scheduler") });
   let app: App | undefined;
   let url: string | undefined;
-  if (roles.includes("api")) {
-    app = await buildApp(ctx, { logRequests: config.logLevel === "debug" || config.logLevel === "trace" });
-    url = await app.listen({ port: config.port, host: config.host });
+  try {
+    await ctx.jobs.start(ctx, { work: roles.includes("worker"), schedule: roles.includes("scheduler") });
+    if (roles.includes("api")) {
+      app = await buildApp(ctx, { logRequests: config.logLevel === "debug" || config.logLevel === "trace" });
+      url = await app.listen({ port: config.port, host: config.host });
+    }
+  } catch (err) {
+    // A failed start (port in use, say) must not leave the database open or pg-boss polling.
+    await app?.close().catch(() => {});
+    await closeContext(ctx, 1_000).catch(() => {});
+    throw err;
   }
   ctx.logger.info({ roles, url, database: ctx.database.kind }, "Relais started");
   let stopping: Promise<void> | undefined;

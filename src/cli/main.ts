@@ -9,7 +9,7 @@ import { AppError } from "../lib/errors.js";
 import { createLogger } from "../logger.js";
 import * as auth from "../modules/auth/auth.service.js";
 import { closeContext, createContext } from "../runtime.js";
-import { ALL_ROLES, type ServerRole, startServer } from "../server.js";
+import { ALL_ROLES, type RunningServer, type ServerRole, startServer } from "../server.js";
 import { VERSION } from "../version.js";
 
 /** An error the user can fix: printed as one line on stderr, exit code 1. */
@@ -75,29 +75,38 @@ export function buildCli(): Command {
     .action(async (opts: { roles: ServerRole[]; port?: number }) => {
       const cfg = loadConfig(process.env, opts.port === undefined ? {} : { port: opts.port });
       const release = cfg.databaseUrl ? () => {} : lockDataDir(cfg.dataDir);
-      const server = await startServer(cfg, opts.roles);
+      // Signals are handled from the start: one that arrives while migrating or starting is honoured
+      // once the start completes, instead of killing the process in the middle of a migration.
+      let server: RunningServer | undefined;
+      let requested: NodeJS.Signals | undefined;
       let signals = 0;
-      const shutdown = (signal: NodeJS.Signals) => {
-        signals++;
-        if (signals > 1) {
-          server.ctx.logger.warn("second signal: exiting now");
-          process.exit(1);
-        }
-        server.ctx.logger.info({ signal }, "shutting down: finishing in-flight requests and jobs");
-        server
+      const stop = (signal: NodeJS.Signals, running: RunningServer) => {
+        running.ctx.logger.info({ signal }, "shutting down: finishing in-flight requests and jobs");
+        running
           .stop()
           .then(() => {
             release();
             process.exit(0);
           })
           .catch((err) => {
-            server.ctx.logger.error({ err }, "error during shutdown");
+            running.ctx.logger.error({ err }, "error during shutdown");
             process.exit(1);
           });
       };
-      process.on("SIGTERM", shutdown);
-      process.on("SIGINT", shutdown);
+      const onSignal = (signal: NodeJS.Signals) => {
+        signals++;
+        if (signals > 1) {
+          process.stderr.write(`relais: second ${signal}: exiting now\n`);
+          process.exit(1);
+        }
+        if (server) stop(signal, server);
+        else requested = signal;
+      };
+      process.on("SIGTERM", onSignal);
+      process.on("SIGINT", onSignal);
+      server = await startServer(cfg, opts.roles);
       if (server.url) console.log(`Relais is running at ${cfg.publicUrl} (listening on ${server.url})`);
+      if (requested) stop(requested, server);
     });
 
   program

@@ -82,11 +82,12 @@ export interface Server {
   kill(): Promise<void>;
 }
 
-/** Starts `relais serve` on a free port and waits until it listens. */
+/** Starts `relais serve` on a free port and waits until it listens (unless `listening` is false). */
 export async function startServe(
   env: Record<string, string>,
   args: string[] = [],
   timeoutMs = 30_000,
+  listening = true,
 ): Promise<Server> {
   const child = spawn(process.execPath, [BIN, "serve", "--port", "0", ...args], {
     env,
@@ -137,6 +138,7 @@ export async function startServe(
       await exit;
     },
   };
+  if (!listening) return server;
   try {
     await waitFor(/listening on (http:\/\/[^\s)]+)/, timeoutMs);
   } catch (e) {

@@ -148,4 +148,34 @@ describe(`graceful shutdown of relais serve (${onPostgres ? "PostgreSQL" : "PGli
     expect(await server.exited()).toBe(0);
     server = undefined;
   });
+
+  it("a signal during start-up (migrations) is honoured once started: clean exit 0, nothing half-done", async () => {
+    const fresh = await newInstance("shutdown-early");
+    const early = await startServe({ ...fresh.env, RELAIS_LOG_LEVEL: "info" }, [], 30_000, false);
+    try {
+      // The lock file appears just before the signal handlers are installed, before migrations run.
+      const lock = path.join(fresh.dataDir, "relais.pid");
+      const deadline = Date.now() + 20_000;
+      while (!(onPostgres ? /database migrated/.test(early.output()) : fs.existsSync(lock))) {
+        if (Date.now() > deadline || early.child.exitCode !== null) throw new Error(`no start: ${early.output()}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      early.child.kill("SIGTERM");
+      expect(await early.exited(30_000)).toBe(0);
+      expect(early.output()).toContain("shutting down");
+      if (!onPostgres) expect(fs.existsSync(lock)).toBe(false);
+      // Migrations completed: the next start finds a ready database.
+      const again = await startServe(fresh.env);
+      try {
+        expect((await fetch(`${again.url}/api/auth/setup`)).status).toBe(200);
+        again.child.kill("SIGTERM");
+        expect(await again.exited()).toBe(0);
+      } finally {
+        await again.kill();
+      }
+    } finally {
+      await early.kill();
+      await fresh.cleanup();
+    }
+  });
 });
