@@ -23,7 +23,10 @@ export async function prepareTemplate(): Promise<void> {
   await migrateToLatest(database);
   await startAndStopQueue(database);
   const dump = await (database.pglite as PGlite).dumpDataDir("gzip");
-  fs.writeFileSync(TEMPLATE_FILE, Buffer.from(await dump.arrayBuffer()));
+  // Written aside then renamed: another test run reading the template meanwhile never sees half a file.
+  const partial = `${TEMPLATE_FILE}.${process.pid}.partial`;
+  fs.writeFileSync(partial, Buffer.from(await dump.arrayBuffer()));
+  fs.renameSync(partial, TEMPLATE_FILE);
   await database.close();
 }
 
