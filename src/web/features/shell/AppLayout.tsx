@@ -20,6 +20,9 @@ export function AppLayout() {
       padding="lg"
     >
       <AppShell.Header>
+        <a href="#main" className="skip-link">
+          {t("nav.skip")}
+        </a>
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group gap="md" wrap="nowrap">
             {workspaceId && (
@@ -41,7 +44,7 @@ export function AppLayout() {
           <ModuleNav workspaceId={workspaceId} onNavigate={close} />
         </AppShell.Navbar>
       )}
-      <AppShell.Main>
+      <AppShell.Main id="main" tabIndex={-1}>
         <Outlet />
       </AppShell.Main>
     </AppShell>
