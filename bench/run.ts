@@ -34,6 +34,9 @@ const ONLY = option("only");
 const ROLES = option("roles");
 const SHAPES = new Set((option("shapes") ?? "paced200,rate200,max").split(","));
 const SKIP_COLD = args.has("--no-cold");
+/** Seed workspaces without brand books (names only): shows what the 55 KiB of Markdown per response costs. */
+const LEAN = args.has("--lean");
+const IDLE_S = QUICK ? 3 : 10;
 const COLD_RUNS = QUICK ? 3 : 7;
 const RATE_S = QUICK ? 5 : 20;
 const MAX_S = QUICK ? 5 : 15;
@@ -89,6 +92,8 @@ interface Backend {
 
 interface ColdStart {
   backend: string;
+  /** Where the time goes: `relais --version` (Node + loading every module) and, on PGlite, opening the data dir. */
+  breakdown: { versionCommandMs: number; pgliteOpenMs?: number };
   runs: { readyMs: number; rssMiB3s: number }[];
   medianMs: number;
   maxMs: number;
@@ -160,13 +165,24 @@ async function prepare(backend: Backend): Promise<{ token: string }> {
   log(`${backend.name}: preparing (setup, ${WORKSPACES} workspaces with brand books, API token)`);
   const server = await serve(backend.env, `${backend.name}-prepare`);
   const session = await setupOwner(server.url);
-  await seedWorkspaces(server.url, session, WORKSPACES);
+  await seedWorkspaces(server.url, session, WORKSPACES, { lean: LEAN });
   if (backend.cliNeedsStop) await server.stop();
   const out = await relaisCli(["token", "create", "--email", BENCH_EMAIL, "--name", "bench"], backend.env);
   const token = out.trim().split("\n").pop() ?? "";
   if (!token.startsWith("rls_")) throw new Error(`unexpected token output: ${out}`);
   await server.stop();
   return { token };
+}
+
+/** ms to open the embedded database in the data dir and answer `select 1` (in this process; server stopped). */
+async function pgliteOpen(dataDir: string): Promise<number> {
+  const { PGlite } = await import("@electric-sql/pglite");
+  const t0 = performance.now();
+  const db = await PGlite.create({ dataDir: path.join(dataDir, "pglite") });
+  await db.query("select 1");
+  const ms = performance.now() - t0;
+  await db.close();
+  return ms;
 }
 
 async function coldStarts(backend: Backend): Promise<ColdStart> {
@@ -183,8 +199,20 @@ async function coldStarts(backend: Backend): Promise<ColdStart> {
     );
   }
   const ready = runs.map((r) => r.readyMs);
+  const versionMs: number[] = [];
+  const openMs: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const t0 = performance.now();
+    await relaisCli(["--version"], backend.env);
+    versionMs.push(performance.now() - t0);
+    if (backend.name === "pglite") openMs.push(await pgliteOpen(backend.env.RELAIS_DATA_DIR as string));
+  }
   return {
     backend: backend.name,
+    breakdown: {
+      versionCommandMs: Math.round(median(versionMs)),
+      ...(openMs.length ? { pgliteOpenMs: Math.round(median(openMs)) } : {}),
+    },
     runs,
     medianMs: median(ready),
     maxMs: Math.max(...ready),
@@ -195,11 +223,16 @@ async function coldStarts(backend: Backend): Promise<ColdStart> {
 async function loadRuns(
   backend: Backend,
   token: string,
-): Promise<{ results: LoadResult[]; rssAfterMiB: number; hwmMiB: number; loadAvg1mAfter: number }> {
+): Promise<{ results: LoadResult[]; rssAfterMiB: number; hwmMiB: number; loadAvg1mAfter: number; idleCpuPct: number }> {
   const nodeArgs = PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${path.join(WORK, "profiles")}`] : [];
   const server = await serve(backend.env, `${backend.name}-load`, nodeArgs, ROLES ? ["--roles", ROLES] : []);
   const session = await login(server.url);
   const url = `${server.url}/api/workspaces`;
+  // Background work of an idle server (pg-boss polling and maintenance, timers): CPU share over IDLE_S.
+  const idle0 = cpuTimeMs(server.pid);
+  await sleep(IDLE_S * 1000);
+  const idleCpuPct = Math.round(((cpuTimeMs(server.pid) - idle0) / (IDLE_S * 1000)) * 1000) / 10;
+  log(`${backend.name}: idle CPU ${idleCpuPct}% of a core over ${IDLE_S} s`);
   const auths: Record<string, Record<string, string>> = {
     token: { authorization: `Bearer ${token}` },
     cookie: { cookie: session.cookie },
@@ -266,6 +299,7 @@ async function loadRuns(
     rssAfterMiB: mem?.rss ?? Number.NaN,
     hwmMiB: mem?.hwm ?? Number.NaN,
     loadAvg1mAfter: Math.round((os.loadavg()[0] ?? 0) * 100) / 100,
+    idleCpuPct,
   };
 }
 
@@ -274,7 +308,7 @@ function report(data: {
   machine: ReturnType<typeof machine>;
   cold: ColdStart[];
   load: LoadResult[];
-  memory: Record<string, { rssAfterMiB: number; hwmMiB: number; loadAvg1mAfter: number }>;
+  memory: Record<string, { rssAfterMiB: number; hwmMiB: number; loadAvg1mAfter: number; idleCpuPct: number }>;
   skipped: string[];
 }): string {
   const lines: string[] = [];
@@ -284,12 +318,14 @@ function report(data: {
     `Machine: ${m.nproc} cores, ${m.cpu}, ${m.ramGiB} GiB RAM, Node ${m.node}, PostgreSQL ${m.postgres}, PGlite ${m.pglite} — ${m.date}`,
   );
   lines.push("");
-  lines.push("| cold start (existing data) | median | max | target | idle RSS ~3 s |");
-  lines.push("|---|---:|---:|---|---:|");
+  lines.push(
+    "| cold start (existing data) | median | max | target | idle RSS ~3 s | of which: `relais --version` | PGlite open |",
+  );
+  lines.push("|---|---:|---:|---|---:|---:|---:|");
   for (const c of data.cold) {
     const ok = c.maxMs <= TARGET_START_MS ? "met" : "MISSED";
     lines.push(
-      `| ${c.backend} (${c.runs.length} runs) | ${c.medianMs} ms | ${c.maxMs} ms | ≤ ${TARGET_START_MS} ms: ${ok} | ${c.medianRssMiB} MiB |`,
+      `| ${c.backend} (${c.runs.length} runs) | ${c.medianMs} ms | ${c.maxMs} ms | ≤ ${TARGET_START_MS} ms: ${ok} | ${c.medianRssMiB} MiB | ${c.breakdown.versionCommandMs} ms | ${c.breakdown.pgliteOpenMs ?? "–"} ms |`,
     );
   }
   lines.push("");
@@ -315,11 +351,11 @@ function report(data: {
   if (bytes)
     lines.push(
       "",
-      `Response: ${WORKSPACES} workspaces with brand books, ${(bytes / 1024).toFixed(1)} KiB per response (headers included).`,
+      `Response: ${WORKSPACES} workspaces ${LEAN ? "WITHOUT brand books (--lean)" : "with brand books"}, ${(bytes / 1024).toFixed(1)} KiB per response (headers included).`,
     );
   for (const [b, mem] of Object.entries(data.memory)) {
     lines.push(
-      `Memory after load (${b}): RSS ${mem.rssAfterMiB.toFixed(0)} MiB, peak (VmHWM) ${mem.hwmMiB.toFixed(0)} MiB; 1-min load average after: ${mem.loadAvg1mAfter}.`,
+      `Memory after load (${b}): RSS ${mem.rssAfterMiB.toFixed(0)} MiB, peak (VmHWM) ${mem.hwmMiB.toFixed(0)} MiB; 1-min load average after: ${mem.loadAvg1mAfter}; idle CPU before load: ${mem.idleCpuPct}% of a core.`,
     );
   }
   for (const s of data.skipped) lines.push(`Skipped: ${s}`);
@@ -356,19 +392,31 @@ async function main(): Promise<void> {
 
   const cold: ColdStart[] = [];
   const load: LoadResult[] = [];
-  const memory: Record<string, { rssAfterMiB: number; hwmMiB: number; loadAvg1mAfter: number }> = {};
+  const memory: Record<string, { rssAfterMiB: number; hwmMiB: number; loadAvg1mAfter: number; idleCpuPct: number }> =
+    {};
   for (const backend of backends) {
     const { token } = await prepare(backend);
     if (!SKIP_COLD) cold.push(await coldStarts(backend));
     const l = await loadRuns(backend, token);
     load.push(...l.results);
-    memory[backend.name] = { rssAfterMiB: l.rssAfterMiB, hwmMiB: l.hwmMiB, loadAvg1mAfter: l.loadAvg1mAfter };
+    memory[backend.name] = {
+      rssAfterMiB: l.rssAfterMiB,
+      hwmMiB: l.hwmMiB,
+      loadAvg1mAfter: l.loadAvg1mAfter,
+      idleCpuPct: l.idleCpuPct,
+    };
   }
 
   const table = report({ machine: info, cold, load, memory, skipped });
   const raw = {
     machine: info,
-    options: { quick: QUICK, profile: PROFILE, workspaces: WORKSPACES, roles: ROLES ?? "api,worker,scheduler" },
+    options: {
+      quick: QUICK,
+      profile: PROFILE,
+      workspaces: WORKSPACES,
+      lean: LEAN,
+      roles: ROLES ?? "api,worker,scheduler",
+    },
     targets: { startMs: TARGET_START_MS, p99Ms: TARGET_P99_MS },
     cold,
     load,

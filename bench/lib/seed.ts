@@ -109,13 +109,18 @@ export function brandBook(name: string) {
 }
 
 /** Creates `count` workspaces with brand books as the signed-in owner. */
-export async function seedWorkspaces(baseUrl: string, session: Session, count = 20): Promise<void> {
+export async function seedWorkspaces(
+  baseUrl: string,
+  session: Session,
+  count = 20,
+  options: { lean?: boolean } = {},
+): Promise<void> {
   for (let i = 0; i < count; i++) {
     const name = CLIENTS[i % CLIENTS.length] + (i >= CLIENTS.length ? ` ${i}` : "");
     const res = await api(`${baseUrl}/api/workspaces`, {
       method: "POST",
       headers: { cookie: session.cookie, "x-csrf-token": session.csrf },
-      body: brandBook(name),
+      body: options.lean ? { name, timezone: "Europe/Paris", locale: "fr" } : brandBook(name),
     });
     if (res.status !== 201) throw new Error(`create workspace failed: ${res.status} ${JSON.stringify(res.body)}`);
   }
