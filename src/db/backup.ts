@@ -67,7 +67,7 @@ async function tablesInDependencyOrder(db: Kysely<DB>): Promise<string[]> {
 
 /** Writes a backup of every application table to `file` (gzip'd JSON lines). Returns row counts. */
 export async function backup(database: Database, file: string): Promise<Record<string, number>> {
-  const migrations = await appliedMigrations(database);
+  let migrations: string[] = [];
   const counts: Record<string, number> = {};
   const tmp = `${file}.partial`;
   // One repeatable-read transaction: every table is read from the same snapshot while Relais runs.
@@ -76,6 +76,9 @@ export async function backup(database: Database, file: string): Promise<Record<s
       .transaction()
       .setIsolationLevel("repeatable read")
       .execute(async (trx) => {
+        // Read in the snapshot too, so the schema named in the header is the one the rows come from.
+        const applied = await sql<{ name: string }>`select name from relais_migrations order by name`.execute(trx);
+        migrations = applied.rows.map((r) => String(r.name));
         const tables = await tablesInDependencyOrder(trx);
         await pipeline(
           Readable.from(lines(trx, tables)),
@@ -107,17 +110,17 @@ export async function backup(database: Database, file: string): Promise<Record<s
     yield `${JSON.stringify(header)}\n`;
     for (const table of tables) {
       counts[table] = 0;
-      let offset = 0;
+      // A cursor reads each table once, BATCH rows at a time, from the transaction's snapshot
+      // (LIMIT/OFFSET paging re-sorted the table for every page: 50 s for 50,000 rows).
+      await sql`declare relais_backup no scroll cursor for
+                select row_to_json(t)::text as j from ${sql.table(table)} t`.execute(trx);
       for (;;) {
-        // Ordered by the whole row's text so pages are stable without knowing each table's key.
-        const { rows } = await sql<{ j: string }>`
-          select row_to_json(t)::text as j from ${sql.table(table)} t
-           order by t::text limit ${BATCH} offset ${offset}`.execute(trx);
+        const { rows } = await sql<{ j: string }>`fetch ${sql.raw(String(BATCH))} from relais_backup`.execute(trx);
         for (const r of rows) yield `{"t":${JSON.stringify(table)},"r":${r.j}}\n`;
         counts[table] = (counts[table] ?? 0) + rows.length;
-        offset += rows.length;
         if (rows.length < BATCH) break;
       }
+      await sql`close relais_backup`.execute(trx);
     }
     // The end marker: restore checks it, so a backup cut short is refused instead of half-restored.
     const trailer: Trailer = { end: true, counts };

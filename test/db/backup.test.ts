@@ -2,12 +2,13 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import zlib from "node:zlib";
+import { sql } from "kysely";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AppContext } from "../../src/context.js";
 import { BackupError, backup, restore } from "../../src/db/backup.js";
 import type { Database } from "../../src/db/client.js";
-import { appliedMigrations } from "../../src/db/migrate.js";
+import { appliedMigrations, migrateToLatest } from "../../src/db/migrate.js";
 import { buildApp } from "../../src/http/app.js";
 import { closeContext, createContext } from "../../src/runtime.js";
 import { createTestApp, recordingMailer, type TestApp, testConfig } from "../helpers/app.js";
@@ -202,5 +203,22 @@ describe(`backup and restore (${engine})`, () => {
     const err = await backup(t.ctx.database, path.join(dir, "no-such-dir", "x.gz")).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(BackupError);
     expect((err as Error).message).toMatch(/Cannot write .*no such directory/);
+  });
+
+  it("carries tables larger than one batch (cursor paging), row for row", async () => {
+    await withEmpty(engine, async (big) => {
+      await migrateToLatest(big);
+      await sql`insert into audit_log (action, target_type, target_id, data, created_at)
+                select 'bulk.event', 'thing', g::text, jsonb_build_object('i', g, 'texte', 'é' || g || ' 🎉'),
+                       timestamptz '2026-01-01 00:00:00+00' + g * interval '1.000001 second'
+                  from generate_series(1, 1234) g`.execute(big.db);
+      const bigFile = path.join(dir, "big.backup.gz");
+      const counts = await backup(big, bigFile);
+      expect(counts.audit_log).toBe(1234);
+      await withEmpty(engine, async (target) => {
+        await restore(target, bigFile);
+        expect(await snapshot(target)).toEqual(await snapshot(big));
+      });
+    });
   });
 });
