@@ -173,7 +173,9 @@ export async function startRelais(extraEnv: Record<string, string>): Promise<Rel
     await stop();
     throw new Error(
       `relais serve does not serve the web UI: GET /setup answered ${page.status} ${JSON.stringify(html.slice(0, 80))}. ` +
-        "It must send dist/web/index.html for every non-API GET (src/http/web.ts + the not-found handler in src/http/app.ts).",
+        "It must send dist/web/index.html for every non-API GET (the not-found handler in src/http/app.ts). " +
+        "Known cause: @fastify/static also applies `allowedPath` to reply.sendFile(), with the path " +
+        '"index.html", which the allowedPath of src/http/web.ts refuses.',
     );
   }
   return {
