@@ -181,7 +181,8 @@ export function buildCli(): Command {
     .description("Write a backup of all data to FILE (works while Relais runs on PostgreSQL)")
     .argument("<file>", "backup file to write (gzip'd JSON lines)")
     .action(async (file: string) => {
-      const counts = await withContext((ctx) => backup(ctx.database, file));
+      // Read-only: a backup never migrates the database it copies.
+      const counts = await withContext((ctx) => backup(ctx.database, file), { migrate: false });
       const total = Object.values(counts).reduce((a, b) => a + b, 0);
       console.log(`Backup written to ${file}: ${total} rows in ${Object.keys(counts).length} tables`);
     });
@@ -205,7 +206,10 @@ function explain(err: unknown): string {
   if (err instanceof CliError || err instanceof BackupError || err instanceof DataDirBusyError) return err.message;
   if (err instanceof AppError) return errorMessage("en", err.code, err.params);
   const code = (err as { code?: string }).code;
-  if (code === "ECONNREFUSED") return `Cannot reach the database: ${(err as Error).message}`;
+  // Migration failures wrap connection errors in their message (src/db/migrate.ts), without the code.
+  const text = err instanceof Error ? err.message : "";
+  if (code === "ECONNREFUSED" || code === "ENOTFOUND" || /\b(ECONNREFUSED|ENOTFOUND|EAI_AGAIN)\b/.test(text))
+    return `Cannot reach the database: ${text.replace(/^Migration failed: /, "").split("\n")[0]}`;
   if (code === "EADDRINUSE") return `The port is already in use: ${(err as Error).message}`;
   if (err instanceof Error) return err.message.split("\n")[0] ?? "unexpected error";
   return String(err);

@@ -76,6 +76,9 @@ export async function backup(database: Database, file: string): Promise<Record<s
       .transaction()
       .setIsolationLevel("repeatable read")
       .execute(async (trx) => {
+        const { rows: hasSchema } = await sql<{ x: boolean }>`
+          select to_regclass('relais_migrations') is not null as x`.execute(trx);
+        if (!hasSchema[0]?.x) throw new BackupError("Nothing to back up: the database has no Relais tables yet");
         // Read in the snapshot too, so the schema named in the header is the one the rows come from.
         const applied = await sql<{ name: string }>`select name from relais_migrations order by name`.execute(trx);
         migrations = applied.rows.map((r) => String(r.name));

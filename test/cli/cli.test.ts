@@ -128,8 +128,12 @@ describe(`relais CLI (${onPostgres ? "PostgreSQL" : "PGlite"})`, () => {
   });
 
   it("a bad environment stops with one line listing every problem", async () => {
-    const r = await runCli(["user", "list"], { ...inst.env, PORT: "abc", RELAIS_SESSION_DAYS: "0" });
+    const [r, unreachable] = await Promise.all([
+      runCli(["user", "list"], { ...inst.env, PORT: "abc", RELAIS_SESSION_DAYS: "0" }),
+      runCli(["user", "list"], { ...inst.env, DATABASE_URL: "postgres://postgres@127.0.0.1:1/relais" }),
+    ]);
     expectOneLineError(r, /^relais: Invalid configuration: PORT: .*; RELAIS_SESSION_DAYS: /);
+    expectOneLineError(unreachable, /^relais: Cannot reach the database: .*ECONNREFUSED/);
   });
 
   it("the token works as Bearer against a started server; the embedded data dir is locked meanwhile", async () => {

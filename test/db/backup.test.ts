@@ -203,6 +203,13 @@ describe(`backup and restore (${engine})`, () => {
     const err = await backup(t.ctx.database, path.join(dir, "no-such-dir", "x.gz")).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(BackupError);
     expect((err as Error).message).toMatch(/Cannot write .*no such directory/);
+    const nothing = path.join(dir, "nothing.gz");
+    await withEmpty(engine, async (empty) => {
+      const e = await backup(empty, nothing).catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(BackupError);
+      expect((e as Error).message).toBe("Nothing to back up: the database has no Relais tables yet");
+    });
+    expect(fs.existsSync(nothing) || fs.existsSync(`${nothing}.partial`)).toBe(false);
   });
 
   it("carries tables larger than one batch (cursor paging), row for row", async () => {
