@@ -21,7 +21,7 @@ export function InvitationsList({ workspaceId }: { workspaceId: string }) {
   });
   return (
     <Paper withBorder p="lg" radius="md">
-      <Title order={3} size="h4" mb="sm">
+      <Title order={2} size="h4" mb="sm">
         {t("invitations.title")}
       </Title>
       {list.isPending && <PageLoader />}

@@ -22,7 +22,7 @@ export function InviteForm({ workspaceId, myRole }: { workspaceId: string; myRol
   const result = submit.result;
   return (
     <Paper withBorder p="lg" radius="md">
-      <Title order={3} size="h4" mb="sm">
+      <Title order={2} size="h4" mb="sm">
         {t("invite.title")}
       </Title>
       <form onSubmit={submit.onSubmit} noValidate>
