@@ -303,8 +303,20 @@ describe("onboarding in the browser", () => {
     await page.goto(`${workspaceUrl}/settings/members`);
     await visible(page.getByRole("cell", { name: REVIEWER.email }));
     await visible(page.getByText("No pending invitations."));
+    await choose(page, `Role of ${REVIEWER.name}`, "Viewer");
+    await visible(page.getByText("Role changed."));
     await page.getByRole("tab", { name: "Audit log" }).click();
     await visible(page.getByRole("cell", { name: "Invitation accepted" }));
+    await visible(page.getByRole("cell", { name: "Reviewer → Viewer" }));
     await screenshot(page, "audit-log");
+  });
+
+  it("removes a member after confirmation", async () => {
+    await page.getByRole("tab", { name: "Members & invitations" }).click();
+    const row = page.getByRole("row").filter({ hasText: REVIEWER.email });
+    await row.getByRole("button", { name: "Remove" }).click();
+    await page.getByRole("dialog", { name: "Remove this member?" }).getByRole("button", { name: "Remove" }).click();
+    await visible(page.getByText("Member removed."));
+    await count(page.getByRole("cell", { name: REVIEWER.email }), 0);
   });
 });
