@@ -43,11 +43,12 @@ class PGliteConnection implements DatabaseConnection {
 
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
     const result = await this.pglite.query<R>(compiled.sql, compiled.parameters as unknown[]);
+    // PGlite counts affected rows for writes (0 for reads), whatever the statement starts with — a
+    // `with … delete` or a leading comment must report its count like on PostgreSQL, not 0.
     const affected = result.affectedRows;
-    const isWrite = /^\s*(insert|update|delete|merge)/i.test(compiled.sql);
     return {
       rows: result.rows,
-      ...(isWrite && affected !== undefined ? { numAffectedRows: BigInt(affected) } : {}),
+      ...(affected !== undefined ? { numAffectedRows: BigInt(affected) } : {}),
     };
   }
 
