@@ -46,14 +46,28 @@ export class JobQueue {
     boss.on("error", (err) => this.logger.error({ err }, "job queue error"));
     await boss.start();
     this.boss = boss;
+    try {
+      await this.setUp(boss, ctx, options);
+    } catch (err) {
+      // Half a start (a queue that could not be created, say) must not leave pg-boss polling.
+      this.boss = undefined;
+      await boss.stop({ graceful: false, close: true }).catch(() => {});
+      throw err;
+    }
+  }
+
+  private async setUp(boss: PgBoss, ctx: AppContext, options: JobQueueOptions): Promise<void> {
     for (const def of this.defs) {
-      await boss.createQueue(def.name, {
+      const settings = {
         name: def.name,
         retryLimit: def.retryLimit ?? 3,
         retryDelay: def.retryDelaySeconds ?? 30,
         retryBackoff: true,
         expireInSeconds: def.expireInSeconds ?? 15 * 60,
-      });
+      };
+      // createQueue leaves an existing queue as it was: a changed retry or expiry setting needs updateQueue.
+      if (await boss.getQueue(def.name)) await boss.updateQueue(def.name, settings);
+      else await boss.createQueue(def.name, settings);
     }
     if (options.schedule) {
       const crons = new Set<string>();
@@ -70,7 +84,13 @@ export class JobQueue {
         await boss.work<object>(def.name, { batchSize: 1 }, async ([job]) => {
           if (!job) return;
           const started = Date.now();
-          await def.handler(ctx, job.data as never);
+          try {
+            await def.handler(ctx, job.data as never);
+          } catch (err) {
+            // pg-boss records the failure and retries; the log is where an operator sees it.
+            this.logger.error({ err, job: def.name, id: job.id }, "job failed");
+            throw err;
+          }
           this.logger.debug({ job: def.name, id: job.id, ms: Date.now() - started }, "job done");
         });
       }

@@ -205,3 +205,52 @@ describe("stopping the worker", () => {
     }
   });
 });
+
+describe("queue settings and failures", () => {
+  it("applies changed retry settings to an existing queue", async () => {
+    const make = (retryLimit: number) =>
+      defineJob({
+        name: "test.settings",
+        description: "x",
+        retryLimit,
+        async handler() {},
+      }) as unknown as JobDefinition<never>;
+    const limit = async () =>
+      (await t.ctx.database.executeSql("select retry_limit from pgboss.queue where name = $1", ["test.settings"]))
+        .rows[0]?.retry_limit;
+    for (const retryLimit of [2, 7]) {
+      const queue = new JobQueue(t.ctx.database, pino({ level: "silent" }), [make(retryLimit)]);
+      await queue.start(t.ctx, { work: false, schedule: false });
+      await queue.stop();
+      expect(await limit()).toBe(retryLimit);
+    }
+  });
+
+  it("logs a failing job with its name, and pg-boss keeps it for a retry", async () => {
+    const logged: { msg?: string; job?: string; err?: { message?: string } }[] = [];
+    const logger = pino({ level: "error" }, { write: (line: string) => logged.push(JSON.parse(line)) });
+    const failing = defineJob({
+      name: "test.failing",
+      description: "always fails",
+      retryLimit: 1,
+      retryDelaySeconds: 60,
+      async handler() {
+        throw new Error("le réseau ne répond pas");
+      },
+    }) as unknown as JobDefinition<never>;
+    const queue = new JobQueue(t.ctx.database, logger, [failing]);
+    await queue.start(t.ctx, { work: true, schedule: false });
+    try {
+      const send = queue.send as unknown as (name: string, data: object) => Promise<string | null>;
+      const id = (await send.call(queue, "test.failing", {})) as string;
+      await eventually(async () => logged.some((l) => l.msg === "job failed"));
+      expect(logged.find((l) => l.msg === "job failed")).toMatchObject({
+        job: "test.failing",
+        err: { message: "le réseau ne répond pas" },
+      });
+      await eventually(async () => (await queue.getJob("test.failing" as never, id))?.state === "retry");
+    } finally {
+      await queue.stop();
+    }
+  });
+});
