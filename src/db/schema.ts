@@ -58,6 +58,12 @@ export interface WorkspacesTable {
   created_by: string | null;
   created_at: DefaultTimestamp;
   updated_at: DefaultTimestamp;
+  approval_required: Generated<boolean>;
+  missed_grace_minutes: Generated<number>;
+  crisis_paused_at: Timestamp | null;
+  crisis_paused_by: string | null;
+  crisis_reason: string | null;
+  ical_token_hash: string | null;
 }
 
 export interface CompetitorHandle {
@@ -108,6 +114,214 @@ export interface AuditLogTable {
   created_at: DefaultTimestamp;
 }
 
+export type AccountStatus = "active" | "reconnect_needed" | "disabled";
+
+export interface SocialAccountsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  network: string;
+  display_name: string;
+  handle: string | null;
+  external_id: string | null;
+  avatar_url: string | null;
+  settings: Json<Record<string, unknown>>;
+  credentials_enc: string | null;
+  status: Generated<AccountStatus>;
+  status_reason: string | null;
+  status_changed_at: Timestamp | null;
+  last_checked_at: Timestamp | null;
+  created_by: string | null;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface CampaignsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  name: string;
+  color: Generated<string>;
+  description: Generated<string>;
+  starts_on: string | null;
+  ends_on: string | null;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface TagsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  name: string;
+  color: Generated<string>;
+  created_at: DefaultTimestamp;
+}
+
+export interface MediaTable {
+  id: Generated<string>;
+  workspace_id: string;
+  kind: "image" | "video";
+  mime_type: string;
+  size_bytes: number;
+  width: number | null;
+  height: number | null;
+  duration_ms: number | null;
+  sha256: string;
+  original_name: Generated<string>;
+  alt_text: Generated<string>;
+  storage_key: string;
+  thumb_key: string | null;
+  created_by: string | null;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export type RenditionPreset = "1:1" | "4:5" | "1.91:1" | "9:16" | "original";
+
+export interface MediaRenditionsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  media_id: string;
+  preset: RenditionPreset;
+  crop: Json<{ x: number; y: number; width: number; height: number }> | null;
+  storage_key: string;
+  width: number;
+  height: number;
+  size_bytes: number;
+  created_at: DefaultTimestamp;
+}
+
+export type PostStatus =
+  | "draft"
+  | "in_review"
+  | "changes_requested"
+  | "approved"
+  | "scheduled"
+  | "publishing"
+  | "published"
+  | "partially_published"
+  | "failed"
+  | "unconfirmed"
+  | "missed"
+  | "cancelled";
+
+export type TargetStatus =
+  | "pending"
+  | "scheduled"
+  | "publishing"
+  | "published"
+  | "failed"
+  | "unconfirmed"
+  | "missed"
+  | "cancelled";
+
+export interface PostsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  status: Generated<PostStatus>;
+  body: Generated<string>;
+  link_url: string | null;
+  media_ids: Json<string[]>;
+  options: Json<Record<string, unknown>>;
+  scheduled_at: Timestamp | null;
+  scheduled_local: string | null;
+  scheduled_tz: string | null;
+  campaign_id: string | null;
+  recurrence: string | null;
+  recurrence_parent_id: string | null;
+  evergreen: Generated<boolean>;
+  evergreen_min_gap_days: number | null;
+  last_published_at: Timestamp | null;
+  version: Generated<number>;
+  created_by: string | null;
+  updated_by: string | null;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface PostTagsTable {
+  workspace_id: string;
+  post_id: string;
+  tag_id: string;
+}
+
+export interface PostTargetsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  post_id: string;
+  account_id: string;
+  body: string | null;
+  media_ids: Json<string[]> | null;
+  options: Json<Record<string, unknown>>;
+  status: Generated<TargetStatus>;
+  idempotency_key: Generated<string>;
+  attempts: Generated<number>;
+  next_attempt_at: Timestamp | null;
+  lease_expires_at: Timestamp | null;
+  external_id: string | null;
+  external_url: string | null;
+  published_at: Timestamp | null;
+  error_code: string | null;
+  error_message: string | null;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface PostCommentsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  post_id: string;
+  author_user_id: string | null;
+  author_name: string;
+  body: string;
+  kind: Generated<"comment" | "approval" | "changes_requested">;
+  created_at: DefaultTimestamp;
+}
+
+export interface PostEventsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  post_id: string;
+  target_id: string | null;
+  actor_user_id: string | null;
+  actor_label: string;
+  from_status: string | null;
+  to_status: string;
+  detail: Json<Record<string, unknown>>;
+  created_at: DefaultTimestamp;
+}
+
+export interface ApprovalLinksTable {
+  id: Generated<string>;
+  workspace_id: string;
+  post_id: string;
+  token_hash: string;
+  reviewer_name: string | null;
+  expires_at: Timestamp;
+  created_by: string | null;
+  created_at: DefaultTimestamp;
+  used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+}
+
+export interface PostingSlotsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  account_id: string;
+  weekday: number;
+  local_time: string;
+  created_at: DefaultTimestamp;
+}
+
+export interface NotificationsTable {
+  id: Generated<string>;
+  workspace_id: string | null;
+  user_id: string;
+  kind: string;
+  data: Json<Record<string, unknown>>;
+  read_at: Timestamp | null;
+  emailed_at: Timestamp | null;
+  created_at: DefaultTimestamp;
+}
+
 export interface DB {
   users: UsersTable;
   sessions: SessionsTable;
@@ -117,6 +331,19 @@ export interface DB {
   memberships: MembershipsTable;
   invitations: InvitationsTable;
   audit_log: AuditLogTable;
+  social_accounts: SocialAccountsTable;
+  campaigns: CampaignsTable;
+  tags: TagsTable;
+  media: MediaTable;
+  media_renditions: MediaRenditionsTable;
+  posts: PostsTable;
+  post_tags: PostTagsTable;
+  post_targets: PostTargetsTable;
+  post_comments: PostCommentsTable;
+  post_events: PostEventsTable;
+  approval_links: ApprovalLinksTable;
+  posting_slots: PostingSlotsTable;
+  notifications: NotificationsTable;
 }
 
 export type User = Selectable<UsersTable>;
