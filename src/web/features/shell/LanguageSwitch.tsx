@@ -9,7 +9,7 @@ import { sessionKey } from "../auth/session";
 
 /** FR / EN. Remembered on this browser and, when signed in, on the account (PATCH /api/auth/me). */
 export function LanguageSwitch() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation(); // re-renders on language change
   const queryClient = useQueryClient();
   const change = async (value: string) => {
     const lang = value as Language;
@@ -26,7 +26,7 @@ export function LanguageSwitch() {
   return (
     <SegmentedControl
       size="xs"
-      value={i18n.language === "en" ? "en" : currentLanguage()}
+      value={currentLanguage()}
       onChange={change}
       aria-label={t("language.switch")}
       data={[
