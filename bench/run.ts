@@ -51,6 +51,9 @@ const OUT = path.join(ROOT, "bench", ".out");
 const stamp = new Date().toISOString().replace(/[:.]/g, "-");
 const WORK = path.join(OUT, `run-${stamp}`);
 fs.mkdirSync(WORK, { recursive: true });
+// bench/.out is git-ignored but Biome does not read .gitignore here: a nested config keeps `npm run lint`
+// off the raw results and logs.
+fs.writeFileSync(path.join(OUT, "biome.json"), '{ "root": false, "files": { "includes": ["!**"] } }\n');
 const log = (...m: unknown[]) => console.log(`[bench +${(performance.now() / 1000).toFixed(0)}s]`, ...m);
 
 const cleanups: (() => Promise<void>)[] = [];
