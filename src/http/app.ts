@@ -39,6 +39,8 @@ declare module "fastify" {
 export interface BuildOptions {
   /** Serve the built web UI (off in API tests). */
   web?: boolean;
+  /** Where the built UI is (defaults to dist/web). */
+  webRoot?: string;
   /** Log requests (off in tests and benchmarks). */
   logRequests?: boolean;
 }
@@ -124,7 +126,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await workspacesRoutes(app, ctx);
   await membersRoutes(app, ctx);
 
-  const hasWeb = options.web !== false && (await registerWeb(app));
+  const hasWeb = options.web !== false && (await registerWeb(app, options.webRoot));
   app.setNotFoundHandler((request, reply) => {
     if (
       request.url.startsWith("/api/") ||
@@ -134,10 +136,13 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     ) {
       return reply.status(404).send(errorBody(request.locale ?? "fr", "route_not_found"));
     }
-    return reply
-      .type("text/html")
-      .header("cache-control", "no-cache")
-      .sendFile("index.html", { maxAge: 0, immutable: false });
+    return (
+      reply
+        .type("text/html")
+        .header("cache-control", "no-cache")
+        // Revalidated on every load, so a new build's asset names are picked up at once.
+        .sendFile("index.html", { cacheControl: false })
+    );
   });
   return app;
 }

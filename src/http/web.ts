@@ -13,8 +13,7 @@ export function webRoot(): string | undefined {
 }
 
 /** Serves the web UI; every non-API path falls back to index.html so client routes survive a reload. */
-export async function registerWeb(app: App): Promise<boolean> {
-  const root = webRoot();
+export async function registerWeb(app: App, root = webRoot()): Promise<boolean> {
   if (!root) return false;
   await app.register(fastifyStatic, {
     root,
@@ -22,8 +21,11 @@ export async function registerWeb(app: App): Promise<boolean> {
     index: false,
     maxAge: "1y",
     immutable: true,
+    // index.html is reached through sendFile() from the SPA fallback, which also goes through this check.
     allowedPath: (pathName) =>
-      pathName.startsWith("/assets/") || /^\/[\w.-]+\.(svg|png|ico|webmanifest|txt)$/.test(pathName),
+      pathName === "index.html" ||
+      pathName.startsWith("/assets/") ||
+      /^\/[\w.-]+\.(svg|png|ico|webmanifest|txt)$/.test(pathName),
   });
   return true;
 }
