@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
+import zlib from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { knownMigrations } from "../../src/db/migrate.js";
 import {
@@ -116,23 +117,18 @@ describe(`relais CLI (${onPostgres ? "PostgreSQL" : "PGlite"})`, () => {
     );
   });
 
-  it("usage errors are one line too: unknown command, missing option, bad --roles", async () => {
-    const [unknown, missing, roles] = await Promise.all([
+  it("usage errors and a bad environment are one line too, listing every problem", async () => {
+    const [unknown, missing, roles, env, unreachable] = await Promise.all([
       relais("publish"),
       relais("token", "create", "--email", "camille@agence.fr"),
       relais("serve", "--roles", "api,cook"),
+      runCli(["user", "list"], { ...inst.env, PORT: "abc", RELAIS_SESSION_DAYS: "0" }),
+      runCli(["user", "list"], { ...inst.env, DATABASE_URL: "postgres://postgres@127.0.0.1:1/relais" }),
     ]);
     expectOneLineError(unknown, /unknown command 'publish' \(run relais --help for usage\)$/m);
     expectOneLineError(missing, /required option '--name <name>' not specified/);
     expectOneLineError(roles, /expected a comma-separated list of api, worker, scheduler/);
-  });
-
-  it("a bad environment stops with one line listing every problem", async () => {
-    const [r, unreachable] = await Promise.all([
-      runCli(["user", "list"], { ...inst.env, PORT: "abc", RELAIS_SESSION_DAYS: "0" }),
-      runCli(["user", "list"], { ...inst.env, DATABASE_URL: "postgres://postgres@127.0.0.1:1/relais" }),
-    ]);
-    expectOneLineError(r, /^relais: Invalid configuration: PORT: .*; RELAIS_SESSION_DAYS: /);
+    expectOneLineError(env, /^relais: Invalid configuration: PORT: .*; RELAIS_SESSION_DAYS: /);
     expectOneLineError(unreachable, /^relais: Cannot reach the database: .*ECONNREFUSED/);
   });
 
@@ -160,7 +156,7 @@ describe(`relais CLI (${onPostgres ? "PostgreSQL" : "PGlite"})`, () => {
     expect(fs.existsSync(path.join(inst.dataDir, "relais.pid"))).toBe(false);
   });
 
-  it("backup then restore into another instance gives the same data; a second restore is refused", async () => {
+  it("backup then restore into another instance gives the same data", async () => {
     const file = path.join(inst.dataDir, "relais.backup.gz");
     const b = await relais("backup", file);
     expect(b.code, b.stderr).toBe(0);
@@ -170,10 +166,19 @@ describe(`relais CLI (${onPostgres ? "PostgreSQL" : "PGlite"})`, () => {
     const r = await runCli(["restore", file], restored.env);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^Restored \d+ rows into \d+ tables from /);
-    const [before, after] = await Promise.all([relais("user", "list"), runCli(["user", "list"], restored.env)]);
-    expect(after.stdout).toBe(before.stdout);
-    expect(lines(after.stdout)).toHaveLength(2);
+    // A backup of the restored instance holds exactly the same rows (and end marker) as the original one.
+    const again = path.join(restored.dataDir, "again.backup.gz");
+    const b2 = await runCli(["backup", again], restored.env);
+    expect(b2.code, b2.stderr).toBe(0);
+    const rows = (f: string) =>
+      lines(zlib.gunzipSync(fs.readFileSync(f)).toString("utf8"))
+        .slice(1)
+        .sort();
+    const original = rows(file);
+    expect(rows(again)).toEqual(original);
+    expect(original.filter((l) => l.startsWith('{"t":"users"'))).toHaveLength(2);
+    expect(original.filter((l) => l.startsWith('{"t":"api_tokens"'))).toHaveLength(1);
 
-    expectOneLineError(await runCli(["restore", file], restored.env), /target database is not empty/);
+    // (Refusing a non-empty target, garbage or damaged files: test/db/backup.test.ts, in-process.)
   });
 });
