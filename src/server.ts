@@ -49,8 +49,7 @@ export async function startServer(config: Config, roles: readonly ServerRole[] =
       // (pg-boss graceful stop; a job still running after the timeout is failed and retried later),
       // then close the database.
       stopping ??= (async () => {
-        if (app) {
-          const running = app;
+        const drainRequests = async (running: App) => {
           const timer = setTimeout(() => {
             // A client that never finishes its request must not hold the shutdown forever.
             ctx.logger.warn({ timeoutMs }, "requests still running at shutdown timeout: closing their connections");
@@ -61,7 +60,9 @@ export async function startServer(config: Config, roles: readonly ServerRole[] =
           } finally {
             clearTimeout(timer);
           }
-        }
+        };
+        // The worker takes no new job while requests drain (requests may still send jobs).
+        await Promise.all([app ? drainRequests(app) : undefined, ctx.jobs.stopWorking()]);
         await closeContext(ctx, timeoutMs);
       })();
       return stopping;

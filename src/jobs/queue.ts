@@ -114,6 +114,16 @@ export class JobQueue {
     await def.handler(ctx, data as never);
   }
 
+  /**
+   * Stops taking new jobs; running ones carry on, and sending still works. Shutdown calls it first, so
+   * the worker does not start new jobs while in-flight requests drain.
+   */
+  async stopWorking(): Promise<void> {
+    const boss = this.boss;
+    if (!boss) return;
+    for (const def of this.defs) await boss.offWork(def.name);
+  }
+
   /** Lets running jobs finish (up to timeoutMs), then stops polling. */
   async stop(timeoutMs = 30_000): Promise<void> {
     const boss = this.boss;

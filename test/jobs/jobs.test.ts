@@ -189,6 +189,25 @@ describe("stopping the worker", () => {
     }
   });
 
+  it("stopWorking: the running job finishes, a job sent afterwards waits for the next worker", async () => {
+    const slow = slowJob("test.slow-drain");
+    const { queue, id } = await startWith(slow.def);
+    try {
+      await eventually(async () => slow.state.started);
+      await queue.stopWorking();
+      const send = queue.send as unknown as (name: string, data: object) => Promise<string | null>;
+      const later = (await send.call(queue, "test.slow-drain", {})) as string;
+      slow.open();
+      await eventually(async () => (await jobState(id)) === "completed");
+      // Longer than pg-boss's 2 s polling interval: a polling worker would have fetched it by now.
+      await new Promise((r) => setTimeout(r, 3_000));
+      expect(await jobState(later)).toBe("created");
+    } finally {
+      slow.open();
+      await queue.stop();
+    }
+  });
+
   it("releases a job still running at the timeout: failed now, retried later", async () => {
     const slow = slowJob("test.slow-stuck");
     const { queue, id } = await startWith(slow.def);
