@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { PGlite } from "@electric-sql/pglite";
+import type { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import pino from "pino";
 import { openDatabase } from "../../src/db/client.js";
@@ -44,23 +44,60 @@ function withDatabase(url: string, name: string): string {
   return u.toString();
 }
 
+/**
+ * The template of this test run. Each run has its own (named after the main process, handed to the test
+ * workers through the environment): runs sharing one PostgreSQL server no longer drop each other's
+ * template while the other is copying it.
+ */
+const TEMPLATE_ENV = "RELAIS_TEST_PG_TEMPLATE";
+function templateName(): string {
+  return process.env[TEMPLATE_ENV] ?? PG_TEMPLATE_DB;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Drops test databases left by runs that were killed (their process is gone). */
+async function dropOrphans(admin: pg.Client): Promise<void> {
+  const { rows } = await admin.query<{ datname: string }>(
+    "select datname from pg_database where datname ~ '^relais_test_(template_|empty_)?[0-9]+(_[a-z0-9]+)?$'",
+  );
+  for (const { datname } of rows) {
+    const pid = Number(/_(\d+)(_[a-z0-9]+)?$/.exec(datname)?.[1]);
+    if (pid && !alive(pid)) await admin.query(`drop database if exists ${datname} with (force)`).catch(() => {});
+  }
+}
+
 async function preparePostgresTemplate(url: string): Promise<void> {
+  const name = `${PG_TEMPLATE_DB}_${process.pid}`;
+  process.env[TEMPLATE_ENV] = name;
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   try {
-    await admin.query(`drop database if exists ${PG_TEMPLATE_DB} with (force)`);
-    await admin.query(`create database ${PG_TEMPLATE_DB}`);
+    await dropOrphans(admin);
+    await admin.query(`drop database if exists ${name} with (force)`);
+    await admin.query(`create database ${name}`);
   } finally {
     await admin.end();
   }
-  const database = await openDatabase({ databaseUrl: withDatabase(url, PG_TEMPLATE_DB), dataDir: "" });
+  const database = await openDatabase({ databaseUrl: withDatabase(url, name), dataDir: "" });
   await migrateToLatest(database);
   await startAndStopQueue(database);
   await database.close();
 }
 
 /** A fresh database for one test file: its config fields and a cleanup function. */
-export async function freshDatabaseConfig(): Promise<{ databaseUrl?: string; loadDataDir?: Blob; drop(): Promise<void> }> {
+export async function freshDatabaseConfig(): Promise<{
+  databaseUrl?: string;
+  loadDataDir?: Blob;
+  drop(): Promise<void>;
+}> {
   const url = process.env.DATABASE_URL;
   if (!url) {
     const loadDataDir = new Blob([fs.readFileSync(TEMPLATE_FILE)]);
@@ -70,7 +107,7 @@ export async function freshDatabaseConfig(): Promise<{ databaseUrl?: string; loa
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   try {
-    await admin.query(`create database ${name} template ${PG_TEMPLATE_DB}`);
+    await admin.query(`create database ${name} template ${templateName()}`);
   } finally {
     await admin.end();
   }
