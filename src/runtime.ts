@@ -1,3 +1,4 @@
+import path from "node:path";
 import type { Logger } from "pino";
 import type { Config } from "./config.js";
 import type { AppContext } from "./context.js";
@@ -5,6 +6,8 @@ import { type OpenOptions, openDatabase } from "./db/client.js";
 import { migrateToLatest } from "./db/migrate.js";
 import { JobQueue } from "./jobs/queue.js";
 import { createMailer } from "./lib/mailer.js";
+import { SecretBox } from "./lib/secrets.js";
+import { LocalStorage } from "./lib/storage.js";
 import { createLogger } from "./logger.js";
 
 /** Opens the database, applies migrations and assembles the services' context. */
@@ -25,6 +28,8 @@ export async function createContext(
     logger,
     mailer: createMailer(config, logger),
     jobs: new JobQueue(database, logger),
+    secrets: SecretBox.load({ keyHex: config.secretKeyHex, dataDir: config.dataDir }),
+    storage: new LocalStorage(path.join(config.dataDir, "media")),
   };
 }
 

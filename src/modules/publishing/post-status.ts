@@ -1,0 +1,28 @@
+import type { PostStatus, TargetStatus } from "../../db/schema.js";
+
+/** Statuses a post reaches through its targets (the scheduler's side); the rest are the review workflow's. */
+export const DELIVERY_STATUSES: readonly PostStatus[] = [
+  "scheduled",
+  "publishing",
+  "published",
+  "partially_published",
+  "failed",
+  "unconfirmed",
+  "missed",
+];
+
+/**
+ * A scheduled post's status from its targets' statuses: the truth shown in the calendar. Anything still
+ * in flight wins, then anything that needs a human (unconfirmed), then the outcome.
+ */
+export function deliveryStatus(targets: readonly TargetStatus[]): PostStatus {
+  const live = targets.filter((s) => s !== "cancelled");
+  if (live.length === 0) return "cancelled";
+  if (live.includes("publishing")) return "publishing";
+  if (live.includes("unconfirmed")) return "unconfirmed";
+  if (live.includes("scheduled") || live.includes("pending")) return "scheduled";
+  const published = live.filter((s) => s === "published").length;
+  if (published === live.length) return "published";
+  if (published > 0) return "partially_published";
+  return live.every((s) => s === "missed") ? "missed" : "failed";
+}
