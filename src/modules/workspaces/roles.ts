@@ -17,6 +17,16 @@ export const permissions = {
   "members.read": "viewer",
   "members.manage": "manager",
   "audit.read": "manager",
+  "accounts.read": "viewer",
+  "accounts.manage": "manager",
+  "posts.read": "viewer",
+  "posts.write": "editor",
+  "posts.comment": "reviewer",
+  "posts.approve": "reviewer",
+  "media.read": "viewer",
+  "media.write": "editor",
+  "publishing.settings": "manager",
+  "crisis.toggle": "manager",
 } as const satisfies Record<string, Role>;
 
 export type Permission = keyof typeof permissions;
