@@ -56,7 +56,7 @@ export function lockDataDir(dataDir: string): () => void {
       if (pid === undefined) continue;
       if (pid && pid !== process.pid && alive(pid)) {
         throw new DataDirBusyError(
-          `The embedded database in ${dataDir} is in use by process ${pid}; stop Relais first (or use DATABASE_URL)`,
+          `The embedded database in ${dataDir} is in use by process ${pid}; stop Relais first (or use DATABASE_URL; if no Relais runs, delete ${file})`,
         );
       }
       fs.rmSync(file, { force: true }); // stale: its process is gone
