@@ -14,6 +14,7 @@ import {
   cpuPressure10s,
   cpuTimeMs,
   freePort,
+  killAll,
   memoryMiB,
   ROOT,
   relaisCli,
@@ -433,6 +434,24 @@ async function main(): Promise<void> {
   log(`raw results: bench/.out/results-${stamp}.json (server logs in ${path.relative(ROOT, WORK)})`);
 }
 
+/** Keeps only the server logs (and profiles): the data dirs and the build snapshot go. */
+function removeScratch(): void {
+  for (const dir of ["data", "data-pg", "app"]) fs.rmSync(path.join(WORK, dir), { recursive: true, force: true });
+}
+
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+  process.on(signal, () => {
+    console.error(`bench: ${signal}, cleaning up`);
+    killAll();
+    const bound = setTimeout(() => process.exit(130), 15_000);
+    void cleanupAll().finally(() => {
+      clearTimeout(bound);
+      removeScratch();
+      process.exit(130);
+    });
+  });
+}
+
 const hardLimit = setTimeout(() => {
   console.error("bench: overall time limit (20 min) reached");
   void cleanupAll().finally(() => process.exit(2));
@@ -447,6 +466,5 @@ main()
     process.exitCode = 1;
   })
   .finally(() => {
-    // Keep only the server logs (and profiles): the data dirs and the build snapshot go.
-    for (const dir of ["data", "data-pg", "app"]) fs.rmSync(path.join(WORK, dir), { recursive: true, force: true });
+    removeScratch();
   });

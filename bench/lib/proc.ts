@@ -26,7 +26,8 @@ export function snapshotBuild(dir: string): void {
 }
 const live = new Set<ChildProcess>();
 
-function killAll(): void {
+/** Kills every server still running (SIGKILL). Also runs on process exit, whatever the cause. */
+export function killAll(): void {
   for (const child of live) {
     try {
       child.kill("SIGKILL");
@@ -37,12 +38,6 @@ function killAll(): void {
   live.clear();
 }
 process.on("exit", killAll);
-for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
-  process.on(signal, () => {
-    killAll();
-    process.exit(130);
-  });
-}
 
 /** A free TCP port on loopback. */
 export function freePort(): Promise<number> {
