@@ -23,6 +23,12 @@ const errorMessages: Record<Locale, Record<ErrorCode, string>> = {
     invitation_email_mismatch: "Cette invitation a été envoyée à une autre adresse e-mail.",
     wrong_password: "Le mot de passe actuel est incorrect.",
     internal: "Une erreur inattendue s'est produite. Elle a été enregistrée.",
+    unknown_media: "Média introuvable dans cet espace de travail : {ids}.",
+    media_type_unsupported:
+      "Ce fichier n'est pas une image ou une vidéo prise en charge (JPEG, PNG, GIF, WebP, HEIC/AVIF, MP4, MOV, WebM).",
+    media_too_large: "Fichier trop volumineux : {limit} Mo au maximum pour ce type de fichier.",
+    media_in_use: "Ce média est utilisé par {count} publication(s) pas encore publiée(s) : retirez-le d'abord.",
+    media_not_image: "Les recadrages ne s'appliquent qu'aux images.",
   },
   en: {
     validation_failed: "Some values are invalid: check the fields listed.",
@@ -44,6 +50,12 @@ const errorMessages: Record<Locale, Record<ErrorCode, string>> = {
     invitation_email_mismatch: "This invitation was sent to another e-mail address.",
     wrong_password: "The current password is wrong.",
     internal: "An unexpected error occurred. It has been logged.",
+    unknown_media: "Media not found in this workspace: {ids}.",
+    media_type_unsupported:
+      "This file is not a supported image or video (JPEG, PNG, GIF, WebP, HEIC/AVIF, MP4, MOV, WebM).",
+    media_too_large: "File too large: {limit} MB at most for this type of file.",
+    media_in_use: "This media is used by {count} post(s) not yet published: remove it from them first.",
+    media_not_image: "Crops apply to images only.",
   },
 };
 
@@ -55,6 +67,8 @@ const resourceNames: Record<Locale, Record<Resource, string>> = {
     competitor: "Concurrent",
     user: "Utilisateur",
     token: "Jeton d'API",
+    media: "Média",
+    rendition: "Déclinaison",
   },
   en: {
     workspace: "Workspace",
@@ -63,6 +77,8 @@ const resourceNames: Record<Locale, Record<Resource, string>> = {
     competitor: "Competitor",
     user: "User",
     token: "API token",
+    media: "Media",
+    rendition: "Rendition",
   },
 };
 

@@ -21,7 +21,12 @@ export type ErrorCode =
   | "invitation_invalid"
   | "invitation_email_mismatch"
   | "wrong_password"
-  | "internal";
+  | "internal"
+  | "unknown_media"
+  | "media_type_unsupported"
+  | "media_too_large"
+  | "media_in_use"
+  | "media_not_image";
 
 const statusByCode: Record<ErrorCode, number> = {
   validation_failed: 400,
@@ -43,6 +48,11 @@ const statusByCode: Record<ErrorCode, number> = {
   invitation_email_mismatch: 403,
   wrong_password: 400,
   internal: 500,
+  unknown_media: 400,
+  media_type_unsupported: 415,
+  media_too_large: 413,
+  media_in_use: 409,
+  media_not_image: 400,
 };
 
 export class AppError extends Error {
@@ -60,7 +70,7 @@ export class AppError extends Error {
 }
 
 /** Resources named in not_found messages; each has a translation. */
-export type Resource = "workspace" | "member" | "invitation" | "competitor" | "user" | "token";
+export type Resource = "workspace" | "member" | "invitation" | "competitor" | "user" | "token" | "media" | "rendition";
 
 export const notFound = (resource: Resource) => new AppError("not_found", { resource });
 export const forbidden = () => new AppError("forbidden");

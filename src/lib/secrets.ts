@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 
@@ -55,6 +55,14 @@ export class SecretBox {
     decipher.setAAD(Buffer.from(associatedData));
     decipher.setAuthTag(raw.subarray(12, 28));
     return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString("utf8");
+  }
+
+  /**
+   * A 32-byte key for another purpose (e.g. "media-url-signing"), derived with HKDF-SHA256 so the AES key
+   * itself is never used for anything but encryption, and each purpose gets an independent key.
+   */
+  deriveKey(purpose: string): Buffer {
+    return Buffer.from(hkdfSync("sha256", this.key, Buffer.alloc(0), `relais:${purpose}`, 32));
   }
 
   encryptJson(value: unknown, associatedData = ""): string {
