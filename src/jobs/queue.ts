@@ -64,6 +64,7 @@ export class JobQueue {
         retryDelay: def.retryDelaySeconds ?? 30,
         retryBackoff: true,
         expireInSeconds: def.expireInSeconds ?? 15 * 60,
+        ...(def.policy ? { policy: def.policy } : {}),
       };
       // createQueue leaves an existing queue as it was: a changed retry or expiry setting needs updateQueue.
       if (await boss.getQueue(def.name)) await boss.updateQueue(def.name, settings);
@@ -81,18 +82,26 @@ export class JobQueue {
     }
     if (options.work) {
       for (const def of this.defs) {
-        await boss.work<object>(def.name, { batchSize: 1 }, async ([job]) => {
-          if (!job) return;
-          const started = Date.now();
-          try {
-            await def.handler(ctx, job.data as never);
-          } catch (err) {
-            // pg-boss records the failure and retries; the log is where an operator sees it.
-            this.logger.error({ err, job: def.name, id: job.id }, "job failed");
-            throw err;
-          }
-          this.logger.debug({ job: def.name, id: job.id, ms: Date.now() - started }, "job done");
-        });
+        const workOptions = {
+          batchSize: def.work?.batchSize ?? 1,
+          ...(def.work?.pollingIntervalSeconds ? { pollingIntervalSeconds: def.work.pollingIntervalSeconds } : {}),
+        };
+        // Each work() call is one fetch loop; a busy queue may run several so a slow batch does not stall it.
+        for (let loop = 0; loop < (def.work?.loops ?? 1); loop++) {
+          await boss.work<object>(def.name, workOptions, async (jobs) => {
+            if (!jobs.length) return;
+            const started = Date.now();
+            try {
+              if (def.batchHandler) await def.batchHandler(ctx, jobs.map((j) => j.data) as never);
+              else for (const job of jobs) await def.handler(ctx, job.data as never);
+            } catch (err) {
+              // pg-boss records the failure and retries; the log is where an operator sees it.
+              this.logger.error({ err, job: def.name, ids: jobs.map((j) => j.id) }, "job failed");
+              throw err;
+            }
+            this.logger.debug({ job: def.name, n: jobs.length, ms: Date.now() - started }, "job done");
+          });
+        }
       }
     }
   }

@@ -1,11 +1,12 @@
 import { purgeExpiredJob } from "../modules/auth/auth.jobs.js";
+import { publishTargetJob } from "../modules/scheduler/scheduler.jobs.js";
 import type { JobDefinition } from "./job.js";
 
 /**
  * Every job the workers know, by name. A job is sent by name with a payload of its declared type;
  * a name without a definition here is a type error, and a duplicate name fails start-up.
  */
-export const jobDefinitions = [purgeExpiredJob] as const;
+export const jobDefinitions = [purgeExpiredJob, publishTargetJob] as const;
 
 type Defs = (typeof jobDefinitions)[number];
 export type JobName = Defs["name"];
