@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import pg from "pg";
 import { type Database, openDatabase } from "../../src/db/client.js";
+import { testDatabaseName } from "./template.js";
 
 /**
  * Databases for backup, CLI and shutdown tests: truly empty ones (no migrations, no pg-boss schema), as an
@@ -15,7 +16,7 @@ export function withDatabaseName(url: string, name: string): string {
 
 /** Creates an empty PostgreSQL database next to DATABASE_URL's; returns its URL and a drop function. */
 export async function createEmptyPostgres(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `relais_test_empty_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+  const name = testDatabaseName("empty");
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   try {

@@ -1,4 +1,6 @@
+import { createHash } from "node:crypto";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import type { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
@@ -63,19 +65,28 @@ function alive(pid: number): boolean {
   }
 }
 
-/** Drops test databases left by runs that were killed (their process is gone). */
+/**
+ * Name of a test database made by this process: `relais_t_<host>_<kind>_<pid>_<random>`. The host tag
+ * keeps the orphan clean-up below to this machine's processes when several share one PostgreSQL server.
+ */
+const HOST_TAG = createHash("sha256").update(os.hostname()).digest("hex").slice(0, 6);
+export function testDatabaseName(kind: "tpl" | "db" | "empty"): string {
+  return `relais_t_${HOST_TAG}_${kind}_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/** Drops this machine's test databases left by runs that were killed (their process is gone). */
 async function dropOrphans(admin: pg.Client): Promise<void> {
-  const { rows } = await admin.query<{ datname: string }>(
-    "select datname from pg_database where datname ~ '^relais_test_(template_|empty_)?[0-9]+(_[a-z0-9]+)?$'",
-  );
+  const { rows } = await admin.query<{ datname: string }>("select datname from pg_database where datname like $1", [
+    `relais\\_t\\_${HOST_TAG}\\_%`,
+  ]);
   for (const { datname } of rows) {
-    const pid = Number(/_(\d+)(_[a-z0-9]+)?$/.exec(datname)?.[1]);
+    const pid = Number(/^relais_t_[0-9a-f]{6}_[a-z]+_(\d+)_[a-z0-9]+$/.exec(datname)?.[1]);
     if (pid && !alive(pid)) await admin.query(`drop database if exists ${datname} with (force)`).catch(() => {});
   }
 }
 
 async function preparePostgresTemplate(url: string): Promise<void> {
-  const name = `${PG_TEMPLATE_DB}_${process.pid}`;
+  const name = testDatabaseName("tpl");
   process.env[TEMPLATE_ENV] = name;
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
@@ -103,7 +114,7 @@ export async function freshDatabaseConfig(): Promise<{
     const loadDataDir = new Blob([fs.readFileSync(TEMPLATE_FILE)]);
     return { loadDataDir, drop: async () => {} };
   }
-  const name = `relais_test_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+  const name = testDatabaseName("db");
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   try {
