@@ -143,6 +143,30 @@ async function assertEmpty(database: Database): Promise<void> {
 
 type BackupLine = { kind: "row"; table: string; row: unknown };
 
+/** The columns a restore writes: all but generated ones (PostgreSQL computes those). */
+async function insertableColumns(trx: Kysely<DB>, table: string): Promise<string[]> {
+  const { rows } = await sql<{ name: string }>`
+    select column_name::text as name from information_schema.columns
+     where table_schema = 'public' and table_name = ${table} and is_generated = 'NEVER'
+     order by ordinal_position`.execute(trx);
+  return rows.map((r) => String(r.name));
+}
+
+/** Serial and identity sequences continue after the restored rows instead of colliding with them. */
+async function resetSequences(trx: Kysely<DB>, tables: string[]): Promise<void> {
+  const { rows } = await sql<{ tbl: string; col: string; seq: string }>`
+    select c.table_name::text as tbl, c.column_name::text as col,
+           pg_get_serial_sequence(quote_ident(c.table_name), c.column_name) as seq
+      from information_schema.columns c
+     where c.table_schema = 'public' and c.table_name = any(${tables})
+       and pg_get_serial_sequence(quote_ident(c.table_name), c.column_name) is not null`.execute(trx);
+  for (const r of rows) {
+    await sql`select setval(${r.seq}::regclass, coalesce((select max(${sql.ref(r.col)}) from ${sql.table(r.tbl)}), 0) + 1, false)`.execute(
+      trx,
+    );
+  }
+}
+
 /**
  * Reads a backup file: the header, then every row, then checks the trailer (row counts per table).
  * Any problem — not gzip, a damaged or truncated stream, a line that is not JSON, a table the header does
@@ -253,12 +277,22 @@ export async function restore(database: Database, file: string): Promise<Record<
 
   const counts: Record<string, number> = {};
   await database.db.transaction().execute(async (trx) => {
+    const columns = new Map<string, string[]>();
     let table = "";
     let batch: string[] = [];
     const flush = async () => {
       if (!batch.length) return;
-      await sql`insert into ${sql.table(table)}
-        select * from json_populate_recordset(null::${sql.table(table)}, ${`[${batch.join(",")}]`}::json)`.execute(trx);
+      let cols = columns.get(table);
+      if (!cols) {
+        cols = await insertableColumns(trx, table);
+        columns.set(table, cols);
+      }
+      // Generated columns are recomputed, identity values kept (OVERRIDING SYSTEM VALUE).
+      const list = sql.join(cols.map((c) => sql.ref(c)));
+      await sql`insert into ${sql.table(table)} (${list}) overriding system value
+        select ${list} from json_populate_recordset(null::${sql.table(table)}, ${`[${batch.join(",")}]`}::json)`.execute(
+        trx,
+      );
       counts[table] = (counts[table] ?? 0) + batch.length;
       batch = [];
     };
@@ -276,6 +310,7 @@ export async function restore(database: Database, file: string): Promise<Record<
       batch.push(JSON.stringify(line.row));
     }
     await flush();
+    await resetSequences(trx, header.tables);
   });
   await migrateToLatest(database);
   return counts;
