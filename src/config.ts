@@ -35,6 +35,16 @@ const envSchema = z.object({
   RELAIS_SESSION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   RELAIS_LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(10),
   RELAIS_BODY_LIMIT: z.coerce.number().int().min(1024).default(1_048_576),
+  RELAIS_MEDIA_MAX_IMAGE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(20 * 1024 * 1024),
+  RELAIS_MEDIA_MAX_VIDEO_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(512 * 1024 * 1024),
 });
 
 export type Config = {
@@ -52,6 +62,9 @@ export type Config = {
   sessionDays: number;
   loginRateLimit: number;
   bodyLimit: number;
+  /** Upload limits of the media library, per kind (an animated GIF counts as an image). */
+  mediaMaxImageBytes: number;
+  mediaMaxVideoBytes: number;
 };
 
 export class ConfigError extends Error {
@@ -86,6 +99,8 @@ export function loadConfig(
     sessionDays: e.RELAIS_SESSION_DAYS,
     loginRateLimit: e.RELAIS_LOGIN_RATE_LIMIT,
     bodyLimit: e.RELAIS_BODY_LIMIT,
+    mediaMaxImageBytes: e.RELAIS_MEDIA_MAX_IMAGE_BYTES,
+    mediaMaxVideoBytes: e.RELAIS_MEDIA_MAX_VIDEO_BYTES,
   };
   return { ...config, ...overrides };
 }

@@ -1,5 +1,6 @@
 import fastifyCookie from "@fastify/cookie";
 import fastifyHelmet from "@fastify/helmet";
+import fastifyMultipart from "@fastify/multipart";
 import fastifyRateLimit from "@fastify/rate-limit";
 import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
@@ -12,8 +13,14 @@ import {
 } from "fastify-type-provider-zod";
 import type { AppContext } from "../context.js";
 import { AppError } from "../lib/errors.js";
+import { accountsRoutes } from "../modules/accounts/accounts.routes.js";
 import { authRoutes } from "../modules/auth/auth.routes.js";
+import { mediaRoutes } from "../modules/media/media.routes.js";
+import { mediaFilesRoutes } from "../modules/media/media-files.routes.js";
 import { membersRoutes } from "../modules/members/members.routes.js";
+import { approvalsRoutes } from "../modules/publishing/approvals.routes.js";
+import { postsRoutes } from "../modules/publishing/posts.routes.js";
+import { taxonomyRoutes } from "../modules/publishing/taxonomy.routes.js";
 import { workspacesRoutes } from "../modules/workspaces/workspaces.routes.js";
 import { VERSION } from "../version.js";
 import { registerAuth } from "./auth.js";
@@ -86,6 +93,17 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     },
     crossOriginEmbedderPolicy: false,
   });
+  // Media uploads only (request.parts() in the media routes): one file, a few text fields; the per-kind
+  // size limits are enforced while reading, this is the outer bound.
+  await app.register(fastifyMultipart, {
+    limits: {
+      files: 1,
+      fields: 10,
+      parts: 12,
+      fieldSize: 16 * 1024,
+      fileSize: Math.max(ctx.config.mediaMaxImageBytes, ctx.config.mediaMaxVideoBytes) + 1,
+    },
+  });
   await app.register(fastifyRateLimit, {
     global: false,
     hook: "preHandler",
@@ -125,6 +143,12 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await authRoutes(app, ctx);
   await workspacesRoutes(app, ctx);
   await membersRoutes(app, ctx);
+  await accountsRoutes(app, ctx);
+  await taxonomyRoutes(app, ctx);
+  await postsRoutes(app, ctx);
+  await approvalsRoutes(app, ctx);
+  await mediaRoutes(app, ctx);
+  await mediaFilesRoutes(app, ctx);
 
   const hasWeb = options.web !== false && (await registerWeb(app, options.webRoot));
   app.setNotFoundHandler((request, reply) => {

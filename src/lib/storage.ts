@@ -10,7 +10,8 @@ import type { Readable } from "node:stream";
 export interface FileStorage {
   put(key: string, data: Buffer): Promise<void>;
   get(key: string): Promise<Buffer>;
-  stream(key: string): Readable;
+  /** The file, or the inclusive byte range [start, end] of it (HTTP Range requests for video). */
+  stream(key: string, range?: { start: number; end: number }): Readable;
   exists(key: string): Promise<boolean>;
   delete(key: string): Promise<void>;
 }
@@ -36,8 +37,8 @@ export class LocalStorage implements FileStorage {
   get(key: string): Promise<Buffer> {
     return fs.readFile(this.file(key));
   }
-  stream(key: string): Readable {
-    return createReadStream(this.file(key));
+  stream(key: string, range?: { start: number; end: number }): Readable {
+    return createReadStream(this.file(key), range);
   }
   async exists(key: string): Promise<boolean> {
     try {

@@ -13,7 +13,8 @@ export function renditionMime(r: Pick<RenditionRow, "storage_key">): string {
 
 export function presentRendition(r: RenditionRow) {
   return {
-    preset: r.preset,
+    // Relais only writes the four presets; "original" exists in the column's check but is never stored.
+    preset: r.preset as Exclude<RenditionRow["preset"], "original">,
     crop: r.crop,
     width: r.width,
     height: r.height,

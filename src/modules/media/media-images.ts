@@ -1,0 +1,158 @@
+import sharp, { type Metadata } from "sharp";
+
+/**
+ * Image work with sharp: normalising uploads (orientation applied, metadata stripped), thumbnails,
+ * per-network renditions with exact aspect ratios, and fitting an image under a byte limit.
+ */
+
+export const PRESETS = ["1:1", "4:5", "1.91:1", "9:16"] as const;
+export type Preset = (typeof PRESETS)[number];
+
+/** Each preset as integer units: the output is always (a·k)×(b·k), so its ratio is exact. */
+const UNITS: Record<Preset, [number, number]> = { "1:1": [1, 1], "4:5": [4, 5], "1.91:1": [191, 100], "9:16": [9, 16] };
+const MAX_SIDE = 2048;
+const THUMB_SIDE = 400;
+
+export interface ProcessedImage {
+  data: Buffer;
+  mimeType: string;
+  ext: string;
+  width: number;
+  height: number;
+  durationMs: number | null;
+  thumbnail: Buffer;
+}
+
+/** Thrown when sharp cannot decode the bytes (corrupt file, or a HEIC this build cannot read). */
+export class UndecodableImage extends Error {}
+
+/**
+ * Normalises an uploaded image. JPEG/PNG/WebP are re-encoded with the EXIF orientation applied and all
+ * metadata (EXIF, GPS, XMP) removed; HEIC/AVIF become JPEG, which every network accepts; GIFs are kept
+ * byte for byte (no EXIF in GIF; re-encoding would degrade animations). An animated GIF gets a duration.
+ */
+export async function processImage(input: Buffer, mimeType: string): Promise<ProcessedImage> {
+  let meta: Metadata;
+  try {
+    meta = await sharp(input, { animated: true }).metadata();
+  } catch (err) {
+    throw new UndecodableImage(String(err));
+  }
+  const thumbnail = await sharp(input)
+    .rotate()
+    .resize(THUMB_SIDE, THUMB_SIDE, { fit: "inside", withoutEnlargement: true })
+    .webp({ quality: 80 })
+    .toBuffer()
+    .catch((err) => {
+      throw new UndecodableImage(String(err));
+    });
+  if (mimeType === "image/gif") {
+    const pages = meta.pages ?? 1;
+    // Browsers show a 0 delay as ~100 ms; count it that way so the duration is never 0.
+    const durationMs =
+      pages > 1
+        ? (meta.delay ?? []).reduce((sum: number, d: number) => sum + (d > 0 ? d : 100), 0) || pages * 100
+        : null;
+    return {
+      data: input,
+      mimeType,
+      ext: "gif",
+      width: meta.width ?? 0,
+      height: meta.pageHeight ?? meta.height ?? 0,
+      durationMs,
+      thumbnail,
+    };
+  }
+  const pipeline = sharp(input).rotate();
+  const encoded =
+    mimeType === "image/png"
+      ? { p: pipeline.png(), mime: "image/png", ext: "png" }
+      : mimeType === "image/webp"
+        ? { p: pipeline.webp({ quality: 90 }), mime: "image/webp", ext: "webp" }
+        : { p: pipeline.jpeg({ quality: 90, mozjpeg: true }), mime: "image/jpeg", ext: "jpg" };
+  const { data, info } = await encoded.p.toBuffer({ resolveWithObject: true }).catch((err) => {
+    throw new UndecodableImage(String(err));
+  });
+  return {
+    data,
+    mimeType: encoded.mime,
+    ext: encoded.ext,
+    width: info.width,
+    height: info.height,
+    durationMs: null,
+    thumbnail,
+  };
+}
+
+export interface Crop {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** Output size for a preset: the largest exact (a·k)×(b·k) that fits in the source area and in MAX_SIDE. */
+export function presetSize(preset: Preset, areaWidth: number, areaHeight: number): { width: number; height: number } {
+  const [a, b] = UNITS[preset];
+  const k = Math.max(1, Math.floor(Math.min(areaWidth / a, areaHeight / b, MAX_SIDE / Math.max(a, b))));
+  return { width: a * k, height: b * k };
+}
+
+/** The largest centred rectangle of the preset's ratio inside the image (the default crop). */
+export function centredCrop(preset: Preset, width: number, height: number): Crop {
+  const [a, b] = UNITS[preset];
+  const ratio = a / b;
+  const w = Math.min(width, Math.round(height * ratio));
+  const h = Math.min(height, Math.round(w / ratio));
+  return { x: Math.floor((width - w) / 2), y: Math.floor((height - h) / 2), width: w, height: h };
+}
+
+/**
+ * A rendition of the (already oriented) original: `crop` in source pixels, or sharp's attention strategy
+ * (the most salient region) when absent. A crop of another ratio is covered from its centre, so the
+ * output ratio is always exact. JPEG (alpha flattened on white): every network accepts it.
+ */
+export async function renderPreset(
+  original: Buffer,
+  preset: Preset,
+  crop: Crop | null,
+): Promise<{ data: Buffer; width: number; height: number }> {
+  const area = crop ?? (await sharp(original).metadata());
+  const size = presetSize(preset, area.width ?? 1, area.height ?? 1);
+  let pipeline = sharp(original).rotate();
+  if (crop) pipeline = pipeline.extract({ left: crop.x, top: crop.y, width: crop.width, height: crop.height });
+  const { data, info } = await pipeline
+    .resize(size.width, size.height, { fit: "cover", position: crop ? "centre" : "attention" })
+    .flatten({ background: "#ffffff" })
+    .jpeg({ quality: 85, mozjpeg: true })
+    .toBuffer({ resolveWithObject: true });
+  return { data, width: info.width, height: info.height };
+}
+
+/**
+ * Fits an image under `maxBytes` (Bluesky: 1,000,000) by lowering JPEG quality, then shrinking by 15 %
+ * steps. Returns the input untouched when it already fits. Throws if 40 px wide still does not fit.
+ */
+export async function fitUnderBytes(
+  input: Buffer,
+  maxBytes: number,
+): Promise<{ data: Buffer; mimeType: string; width: number; height: number }> {
+  const meta = await sharp(input).metadata();
+  if (input.length <= maxBytes && meta.format && ["jpeg", "png", "webp"].includes(meta.format)) {
+    return { data: input, mimeType: `image/${meta.format}`, width: meta.width ?? 0, height: meta.height ?? 0 };
+  }
+  let width = meta.width ?? MAX_SIDE;
+  for (let step = 0; step < 30 && width >= 40; step++) {
+    for (const quality of [85, 75, 65]) {
+      const { data, info } = await sharp(input)
+        .rotate()
+        .resize({ width, withoutEnlargement: true })
+        .flatten({ background: "#ffffff" })
+        .jpeg({ quality, mozjpeg: true })
+        .toBuffer({ resolveWithObject: true });
+      if (data.length <= maxBytes) return { data, mimeType: "image/jpeg", width: info.width, height: info.height };
+    }
+    width = Math.floor(width * 0.85);
+  }
+  throw new Error(`cannot fit the image under ${maxBytes} bytes`);
+}
