@@ -1,8 +1,7 @@
 import { sql } from "kysely";
-import { seedMedia } from "../media/fixtures.js";
 import type { Caller, TestApp } from "./app.js";
 import { createWorkspace, signUp } from "./app.js";
-import { seedPublishing } from "./publishing-seed.js";
+import { seedMedia } from "../media/fixtures.js";
 import type { Ids } from "./samples.js";
 
 export interface Tenant {
@@ -37,15 +36,6 @@ export async function seedTenant(t: TestApp, prefix: string, workspaceName: stri
     role: "reviewer",
   });
   const tok = await owner.post("/api/auth/tokens", { name: `${prefix} automation` });
-  // A webhook account (no test ping: nothing leaves the machine).
-  const account = await owner.post(`/api/workspaces/${workspaceId}/accounts`, {
-    network: "webhook",
-    url: `https://hooks.slack.com/services/${prefix}/B0000/XXXXXXXXXXXX`,
-    name: `${prefix} Slack`,
-    testPing: false,
-  });
-  if (account.statusCode !== 201) throw new Error(`connect failed: ${account.statusCode} ${account.body}`);
-  const publishing = await seedPublishing(t, owner, workspaceId, prefix);
   const mediaId = await seedMedia(owner, workspaceId, prefix.length);
   return {
     owner,
@@ -57,8 +47,6 @@ export async function seedTenant(t: TestApp, prefix: string, workspaceName: stri
       userId: member.user.id,
       invitationId: pending.json().invitation.id,
       tokenId: tok.json().id,
-      accountId: account.json().account.id,
-      ...publishing,
       mediaId,
     },
   };
