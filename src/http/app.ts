@@ -17,6 +17,9 @@ import { authRoutes } from "../modules/auth/auth.routes.js";
 import { mediaRoutes } from "../modules/media/media.routes.js";
 import { mediaFilesRoutes } from "../modules/media/media-files.routes.js";
 import { membersRoutes } from "../modules/members/members.routes.js";
+import { approvalsRoutes } from "../modules/publishing/approvals.routes.js";
+import { postsRoutes } from "../modules/publishing/posts.routes.js";
+import { taxonomyRoutes } from "../modules/publishing/taxonomy.routes.js";
 import { workspacesRoutes } from "../modules/workspaces/workspaces.routes.js";
 import { VERSION } from "../version.js";
 import { registerAuth } from "./auth.js";
@@ -139,6 +142,9 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await authRoutes(app, ctx);
   await workspacesRoutes(app, ctx);
   await membersRoutes(app, ctx);
+  await taxonomyRoutes(app, ctx);
+  await postsRoutes(app, ctx);
+  await approvalsRoutes(app, ctx);
   await mediaRoutes(app, ctx);
   await mediaFilesRoutes(app, ctx);
 

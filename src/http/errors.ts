@@ -11,11 +11,19 @@ const customIssues: Record<Locale, Record<string, string>> = {
     invalid_timezone: "Fuseau horaire IANA inconnu (exemple : Europe/Paris).",
     empty_patch: "Indiquez au moins un champ à modifier.",
     name_and_password: "Indiquez votre nom et un mot de passe pour créer votre compte.",
+    campaign_dates: "La date de fin précède la date de début.",
+    options_too_large: "Options trop volumineuses (10 ko au maximum).",
+    duplicate_account: "Un même compte apparaît deux fois : une seule déclinaison par compte.",
+    local_or_at: "Indiquez soit l'heure locale (local), soit l'instant (at), pas les deux.",
   },
   en: {
     invalid_timezone: "Unknown IANA time zone (for example Europe/Paris).",
     empty_patch: "Give at least one field to change.",
     name_and_password: "Give your name and a password to create your account.",
+    campaign_dates: "The end date is before the start date.",
+    options_too_large: "Options too large (10 kB at most).",
+    duplicate_account: "The same account appears twice: one variant per account.",
+    local_or_at: "Give either the local time (local) or the instant (at), not both.",
   },
 };
 

@@ -21,6 +21,23 @@ export type ErrorCode =
   | "invitation_invalid"
   | "invitation_email_mismatch"
   | "wrong_password"
+  | "name_taken"
+  | "campaign_dates"
+  | "unknown_reference"
+  | "post_stale"
+  | "post_locked"
+  | "post_publishing"
+  | "post_not_submittable"
+  | "post_not_in_review"
+  | "post_not_reviewable"
+  | "self_approval"
+  | "approval_required"
+  | "post_not_schedulable"
+  | "post_not_scheduled"
+  | "post_no_targets"
+  | "post_not_ready"
+  | "schedule_in_past"
+  | "approval_link_invalid"
   | "internal"
   | "unknown_media"
   | "media_type_unsupported"
@@ -48,6 +65,23 @@ const statusByCode: Record<ErrorCode, number> = {
   invitation_invalid: 410,
   invitation_email_mismatch: 403,
   wrong_password: 400,
+  name_taken: 409,
+  campaign_dates: 400,
+  unknown_reference: 400,
+  post_stale: 409,
+  post_locked: 409,
+  post_publishing: 409,
+  post_not_submittable: 409,
+  post_not_in_review: 409,
+  post_not_reviewable: 409,
+  self_approval: 403,
+  approval_required: 409,
+  post_not_schedulable: 409,
+  post_not_scheduled: 409,
+  post_no_targets: 400,
+  post_not_ready: 400,
+  schedule_in_past: 400,
+  approval_link_invalid: 410,
   internal: 500,
   unknown_media: 400,
   media_type_unsupported: 415,
@@ -72,7 +106,19 @@ export class AppError extends Error {
 }
 
 /** Resources named in not_found messages; each has a translation. */
-export type Resource = "workspace" | "member" | "invitation" | "competitor" | "user" | "token" | "media" | "rendition";
+export type Resource =
+  | "workspace"
+  | "member"
+  | "invitation"
+  | "competitor"
+  | "user"
+  | "token"
+  | "media"
+  | "rendition"
+  | "campaign"
+  | "tag"
+  | "post"
+  | "approval_link";
 
 export const notFound = (resource: Resource) => new AppError("not_found", { resource });
 export const forbidden = () => new AppError("forbidden");

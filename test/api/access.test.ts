@@ -36,11 +36,15 @@ describe("route catalogue", () => {
       .map((r) => routeKey(r.method, r.url))
       .sort();
     expect(pub).toEqual([
+      "GET /api/approvals/:token",
       "GET /api/auth/setup",
       "GET /api/health",
       "GET /api/invitations/:token",
       "GET /api/media/:mediaId/:variant",
       "GET /api/openapi.json",
+      "POST /api/approvals/:token/approve",
+      "POST /api/approvals/:token/comments",
+      "POST /api/approvals/:token/request-changes",
       "POST /api/auth/login",
       "POST /api/auth/setup",
       "POST /api/invitations/:token/accept",

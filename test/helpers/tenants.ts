@@ -3,6 +3,7 @@ import type { Caller, TestApp } from "./app.js";
 import { createWorkspace, signUp } from "./app.js";
 import { seedMedia } from "../media/fixtures.js";
 import type { Ids } from "./samples.js";
+import { seedPublishing } from "./publishing-seed.js";
 
 export interface Tenant {
   owner: Caller;
@@ -36,6 +37,7 @@ export async function seedTenant(t: TestApp, prefix: string, workspaceName: stri
     role: "reviewer",
   });
   const tok = await owner.post("/api/auth/tokens", { name: `${prefix} automation` });
+  const publishing = await seedPublishing(t, owner, workspaceId, prefix);
   const mediaId = await seedMedia(owner, workspaceId, prefix.length);
   return {
     owner,
@@ -47,6 +49,7 @@ export async function seedTenant(t: TestApp, prefix: string, workspaceName: stri
       userId: member.user.id,
       invitationId: pending.json().invitation.id,
       tokenId: tok.json().id,
+      ...publishing,
       mediaId,
     },
   };

@@ -14,6 +14,10 @@ export interface WorkspaceRow {
   created_at: Date;
   updated_at: Date;
   role: Role;
+  approval_required: boolean;
+  missed_grace_minutes: number;
+  crisis_paused_at: Date | null;
+  crisis_reason: string | null;
 }
 
 const workspaceColumns = [
@@ -28,6 +32,10 @@ const workspaceColumns = [
   "workspaces.moderation_charter",
   "workspaces.created_at",
   "workspaces.updated_at",
+  "workspaces.approval_required",
+  "workspaces.missed_grace_minutes",
+  "workspaces.crisis_paused_at",
+  "workspaces.crisis_reason",
 ] as const;
 
 /** Workspaces the user belongs to, with their role in each. */
@@ -71,6 +79,8 @@ export interface WorkspaceFields {
   tone_of_voice: string;
   speaking_charter: string;
   moderation_charter: string;
+  approval_required?: boolean;
+  missed_grace_minutes?: number;
 }
 
 /** Creates the workspace and makes its creator the owner, atomically. */
@@ -149,4 +159,21 @@ export async function deleteCompetitor(db: Kysely<DB>, workspaceId: string, id: 
     .where("id", "=", id)
     .executeTakeFirst();
   return Number(r.numDeletedRows) > 0;
+}
+
+/** What publishing needs to know about a workspace (the caller has authorized the user). */
+export function findPublishingSettings(db: Kysely<DB>, workspaceId: string) {
+  return db
+    .selectFrom("workspaces")
+    .select([
+      "id",
+      "name",
+      "timezone",
+      "approval_required",
+      "missed_grace_minutes",
+      "crisis_paused_at",
+      "crisis_reason",
+    ])
+    .where("id", "=", workspaceId)
+    .executeTakeFirst();
 }

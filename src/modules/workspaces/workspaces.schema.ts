@@ -38,6 +38,15 @@ export const createWorkspaceBody = z
   .strict();
 
 export const updateWorkspaceBody = createWorkspaceBody
+  .extend({
+    approvalRequired: z.boolean().meta({ description: "Posts must be approved before they can be scheduled" }),
+    missedGraceMinutes: z
+      .number()
+      .int()
+      .min(0)
+      .max(10_080)
+      .meta({ description: "After downtime, publish late within this many minutes; past it, mark missed" }),
+  })
   .partial()
   .strict()
   .refine((v) => Object.keys(v).length > 0, { params: { i18n: "empty_patch" } });
@@ -54,6 +63,12 @@ export const workspaceSchema = z
     speakingCharter: z.string(),
     moderationCharter: z.string(),
     role: roleSchema.meta({ description: "The caller's role in this workspace" }),
+    approvalRequired: z.boolean(),
+    missedGraceMinutes: z.number().int(),
+    crisis: z
+      .object({ pausedAt: z.iso.datetime({ offset: true }), reason: z.string().nullable() })
+      .nullable()
+      .meta({ description: "Set while the crisis switch pauses every scheduled post" }),
     createdAt: z.iso.datetime({ offset: true }),
     updatedAt: z.iso.datetime({ offset: true }),
   })

@@ -35,6 +35,9 @@ export function presentWorkspace(w: repo.WorkspaceRow) {
     speakingCharter: w.speaking_charter,
     moderationCharter: w.moderation_charter,
     role: w.role,
+    approvalRequired: w.approval_required,
+    missedGraceMinutes: w.missed_grace_minutes,
+    crisis: w.crisis_paused_at ? { pausedAt: w.crisis_paused_at.toISOString(), reason: w.crisis_reason } : null,
     createdAt: w.created_at.toISOString(),
     updatedAt: w.updated_at.toISOString(),
   };
@@ -50,6 +53,9 @@ export interface WorkspaceInput {
   toneOfVoice?: string;
   speakingCharter?: string;
   moderationCharter?: string;
+  /** Publishing settings (manager+, `publishing.settings`). */
+  approvalRequired?: boolean;
+  missedGraceMinutes?: number;
 }
 
 function toFields(input: Partial<WorkspaceInput>): Partial<repo.WorkspaceFields> {
@@ -62,6 +68,8 @@ function toFields(input: Partial<WorkspaceInput>): Partial<repo.WorkspaceFields>
   if (input.toneOfVoice !== undefined) f.tone_of_voice = input.toneOfVoice;
   if (input.speakingCharter !== undefined) f.speaking_charter = input.speakingCharter;
   if (input.moderationCharter !== undefined) f.moderation_charter = input.moderationCharter;
+  if (input.approvalRequired !== undefined) f.approval_required = input.approvalRequired;
+  if (input.missedGraceMinutes !== undefined) f.missed_grace_minutes = input.missedGraceMinutes;
   return f;
 }
 
@@ -107,6 +115,9 @@ export async function update(
   patch: Partial<WorkspaceInput>,
 ): Promise<WorkspaceView> {
   await authorize(ctx, user, workspaceId, "workspace.update");
+  if (patch.approvalRequired !== undefined || patch.missedGraceMinutes !== undefined) {
+    await authorize(ctx, user, workspaceId, "publishing.settings");
+  }
   await repo.update(ctx.db, workspaceId, toFields(patch));
   return get(ctx, user, workspaceId);
 }
@@ -206,4 +217,21 @@ export async function removeCompetitor(ctx: AppContext, user: AuthUser, workspac
     targetId: id,
     data: { name: existing.name },
   });
+}
+
+/**
+ * Time zone, approval rule, grace period and crisis state of a workspace, for other domains (publishing,
+ * scheduler). The caller has already authorized the user; undefined when the workspace does not exist.
+ */
+export async function publishingSettings(ctx: Pick<AppContext, "db">, workspaceId: string) {
+  const w = await repo.findPublishingSettings(ctx.db, workspaceId);
+  if (!w) return undefined;
+  return {
+    id: w.id,
+    name: w.name,
+    timezone: w.timezone,
+    approvalRequired: w.approval_required,
+    missedGraceMinutes: w.missed_grace_minutes,
+    crisis: w.crisis_paused_at ? { pausedAt: w.crisis_paused_at, reason: w.crisis_reason } : null,
+  };
 }
