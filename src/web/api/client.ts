@@ -11,6 +11,11 @@ export function setCsrfToken(token: string): void {
   csrfToken = token;
 }
 
+/** The session's CSRF token, for the few calls made without openapi-fetch (multipart uploads). */
+export function currentCsrfToken(): string {
+  return csrfToken;
+}
+
 const headersMiddleware: Middleware = {
   onRequest({ request }) {
     request.headers.set("Accept-Language", i18n.language || "fr");

@@ -1,6 +1,9 @@
+import { lazy, type ReactNode, Suspense } from "react";
 import { createBrowserRouter, Navigate, Outlet } from "react-router";
+import { PageLoader } from "../components/PageState";
 import { AccountPage } from "../features/account/AccountPage";
 import { PasswordPage } from "../features/account/PasswordPage";
+import { ApprovalPage } from "../features/approvals/ApprovalPage";
 import { LoginPage } from "../features/auth/LoginPage";
 import { RequireAuth } from "../features/auth/RequireAuth";
 import { SetupPage } from "../features/auth/SetupPage";
@@ -20,11 +23,21 @@ import { WelcomePage } from "../features/workspaces/WelcomePage";
 import { WorkspaceLayout } from "../features/workspaces/WorkspaceLayout";
 import { NotFoundPage } from "./NotFoundPage";
 
+// The heavy pages (FullCalendar, the composer) load on first use: the first load stays light.
+const CalendarPage = lazy(() => import("../features/calendar/CalendarPage"));
+const ComposerPage = lazy(() => import("../features/composer/ComposerPage"));
+const AccountsPage = lazy(() => import("../features/accounts/AccountsPage"));
+
+function Lazy({ children }: { children: ReactNode }) {
+  return <Suspense fallback={<PageLoader />}>{children}</Suspense>;
+}
+
 /** Every page of the web UI. Workspace pages live under /w/:workspaceId/. */
 export const router = createBrowserRouter([
   { path: "/setup", element: <SetupPage /> },
   { path: "/login", element: <LoginPage /> },
   { path: "/invite/:token", element: <InvitationPage /> },
+  { path: "/approve/:token", element: <ApprovalPage /> },
   {
     element: (
       <RequireAuth>
@@ -56,6 +69,38 @@ export const router = createBrowserRouter([
                   { path: "audit", element: <AuditTab /> },
                   { path: "danger", element: <DangerZoneTab /> },
                 ],
+              },
+              {
+                path: "calendar",
+                element: (
+                  <Lazy>
+                    <CalendarPage />
+                  </Lazy>
+                ),
+              },
+              {
+                path: "calendar/new",
+                element: (
+                  <Lazy>
+                    <ComposerPage />
+                  </Lazy>
+                ),
+              },
+              {
+                path: "calendar/posts/:postId",
+                element: (
+                  <Lazy>
+                    <ComposerPage />
+                  </Lazy>
+                ),
+              },
+              {
+                path: "connectors",
+                element: (
+                  <Lazy>
+                    <AccountsPage />
+                  </Lazy>
+                ),
               },
               { path: ":module", element: <ComingSoonPage /> },
             ],

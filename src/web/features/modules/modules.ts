@@ -24,8 +24,8 @@ export interface ModuleEntry {
 
 /** Every module of the product, in navigation order (PRODUCT.md). */
 export const MODULES: readonly ModuleEntry[] = [
-  { id: "calendar", icon: IconCalendarEvent, built: false },
-  { id: "connectors", icon: IconPlugConnected, built: false },
+  { id: "calendar", icon: IconCalendarEvent, built: true },
+  { id: "connectors", icon: IconPlugConnected, built: true },
   { id: "veille", icon: IconRss, built: false },
   { id: "curation", icon: IconBookmarks, built: false },
   { id: "inbox", icon: IconInbox, built: false },

@@ -2,6 +2,7 @@ import { AppShell, Burger, Group, Text } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
 import { useTranslation } from "react-i18next";
 import { Link, Outlet, useMatch } from "react-router";
+import { NotificationBell } from "../notifications/NotificationBell";
 import { LanguageSwitch } from "./LanguageSwitch";
 import { ModuleNav } from "./ModuleNav";
 import { UserMenu } from "./UserMenu";
@@ -34,6 +35,7 @@ export function AppLayout() {
             <WorkspaceSwitcher currentId={workspaceId} />
           </Group>
           <Group gap="sm" wrap="nowrap">
+            <NotificationBell />
             <LanguageSwitch />
             <UserMenu />
           </Group>

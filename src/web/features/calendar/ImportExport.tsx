@@ -1,0 +1,211 @@
+import {
+  Alert,
+  Badge,
+  Button,
+  Drawer,
+  FileButton,
+  Group,
+  Menu,
+  ScrollArea,
+  Stack,
+  Table,
+  Text,
+  Title,
+} from "@mantine/core";
+import { IconCalendarShare, IconDownload, IconFileImport, IconRefresh } from "@tabler/icons-react";
+import { useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
+import { CopyField } from "../../components/CopyField";
+import { useAction } from "../../components/use-action";
+import { call } from "../publishing/http";
+import { keys, paths } from "../publishing/publishing-api";
+import type { ImportRowReport } from "../publishing/types";
+import { useCurrentWorkspace } from "../workspaces/use-current-workspace";
+
+interface ImportReport {
+  rows: ImportRowReport[];
+  /** Present once the rows were created (confirm step). */
+  created?: number;
+  valid?: number;
+  invalid?: number;
+}
+
+/** CSV import (report row by row, then confirm), CSV export and the secret iCal feed URL. */
+export function ImportExport() {
+  const { t } = useTranslation();
+  const workspace = useCurrentWorkspace();
+  const w = workspace.id;
+  const qc = useQueryClient();
+  const canEdit = ["owner", "manager", "editor"].includes(workspace.role);
+  const [panel, setPanel] = useState<"import" | "ical" | null>(null);
+  const [file, setFile] = useState<File | null>(null);
+  const [report, setReport] = useState<ImportReport | null>(null);
+  const [icalUrl, setIcalUrl] = useState<string | null>(null);
+
+  const send = (f: File, dryRun: boolean) => {
+    const form = new FormData();
+    form.append("file", f);
+    return call<ImportReport>("POST", paths.importCsv(w), { form, query: { dryRun } });
+  };
+  const preview = useAction((f: File) => send(f, true), { onSuccess: (r) => setReport(r) });
+  const confirm = useAction((f: File) => send(f, false), {
+    onSuccess: async (r) => {
+      setReport(r);
+      await qc.invalidateQueries({ queryKey: keys.calendar(w) });
+    },
+  });
+  const rotate = useAction(() => call<{ url: string }>("POST", paths.ical(w)), {
+    success: t("io.icalRotated"),
+    onSuccess: (r) => setIcalUrl(r.url),
+  });
+  const invalid = report?.rows.filter((r) => !r.ok).length ?? 0;
+
+  return (
+    <>
+      <Menu position="bottom-end">
+        <Menu.Target>
+          <Button variant="default">{t("io.menu")}</Button>
+        </Menu.Target>
+        <Menu.Dropdown>
+          {canEdit && (
+            <Menu.Item leftSection={<IconFileImport size={16} />} onClick={() => setPanel("import")}>
+              {t("io.import")}
+            </Menu.Item>
+          )}
+          <Menu.Item leftSection={<IconDownload size={16} />} component="a" href={paths.exportCsv(w)} download>
+            {t("io.export")}
+          </Menu.Item>
+          <Menu.Item leftSection={<IconCalendarShare size={16} />} onClick={() => setPanel("ical")}>
+            {t("io.ical")}
+          </Menu.Item>
+        </Menu.Dropdown>
+      </Menu>
+
+      <Drawer
+        opened={panel === "import"}
+        onClose={() => setPanel(null)}
+        position="right"
+        size="xl"
+        title={t("io.import")}
+      >
+        <Stack>
+          <Text size="sm">{t("io.importHelp")}</Text>
+          <Text size="xs" c="dimmed" ff="monospace">
+            date,time,accounts,text,link,media_url,tags
+          </Text>
+          <Group>
+            <FileButton
+              accept=".csv,text/csv"
+              onChange={(f) => {
+                setFile(f);
+                setReport(null);
+                if (f) preview.mutate(f);
+              }}
+            >
+              {(props) => (
+                <Button {...props} leftSection={<IconFileImport size={16} />} loading={preview.isPending}>
+                  {t("io.chooseFile")}
+                </Button>
+              )}
+            </FileButton>
+            {file && <Text size="sm">{file.name}</Text>}
+          </Group>
+          {report && (
+            <>
+              {report.created !== undefined ? (
+                <Alert color="teal">{t("io.created", { count: report.created })}</Alert>
+              ) : (
+                <Alert color={invalid ? "orange" : "blue"}>
+                  {t("io.reportSummary", { ok: report.rows.length - invalid, bad: invalid })}
+                </Alert>
+              )}
+              <ScrollArea h={420}>
+                <Table striped withTableBorder>
+                  <Table.Thead>
+                    <Table.Tr>
+                      <Table.Th>{t("io.row")}</Table.Th>
+                      <Table.Th>{t("io.result")}</Table.Th>
+                      <Table.Th>{t("io.details")}</Table.Th>
+                    </Table.Tr>
+                  </Table.Thead>
+                  <Table.Tbody>
+                    {report.rows.map((r) => (
+                      <Table.Tr key={r.row}>
+                        <Table.Td>{r.row}</Table.Td>
+                        <Table.Td>
+                          <Badge color={r.ok ? "teal" : "red"}>{r.ok ? t("io.ok") : t("io.error")}</Badge>
+                        </Table.Td>
+                        <Table.Td>
+                          {r.errors?.map((e) => (
+                            <Text key={`${e.field}-${e.message}`} size="xs" c="red.8">
+                              {e.field ? `${e.field} : ` : ""}
+                              {e.message}
+                            </Text>
+                          ))}
+                          {r.warnings?.map((e) => (
+                            <Text key={e.message} size="xs" c="orange.9">
+                              {e.message}
+                            </Text>
+                          ))}
+                          {r.ok && r.preview?.text && (
+                            <Text size="xs" lineClamp={1}>
+                              {r.preview.date} {r.preview.time} · {r.preview.text}
+                            </Text>
+                          )}
+                        </Table.Td>
+                      </Table.Tr>
+                    ))}
+                  </Table.Tbody>
+                </Table>
+              </ScrollArea>
+              {report.created === undefined && (
+                <Group justify="flex-end">
+                  <Button
+                    disabled={!file || invalid > 0 || report.rows.length === 0}
+                    loading={confirm.isPending}
+                    onClick={() => file && confirm.mutate(file)}
+                  >
+                    {t("io.confirm", { count: report.rows.length })}
+                  </Button>
+                </Group>
+              )}
+              {invalid > 0 && report.created === undefined && (
+                <Text size="sm" c="dimmed">
+                  {t("io.fixFirst")}
+                </Text>
+              )}
+            </>
+          )}
+        </Stack>
+      </Drawer>
+
+      <Drawer opened={panel === "ical"} onClose={() => setPanel(null)} position="right" size="md" title={t("io.ical")}>
+        <Stack>
+          <Title order={3} size="h5">
+            {t("io.icalTitle")}
+          </Title>
+          <Text size="sm">{t("io.icalHelp")}</Text>
+          {icalUrl ? (
+            <CopyField label={t("io.icalUrl")} value={icalUrl} description={t("io.icalOnce")} />
+          ) : (
+            <Text size="sm" c="dimmed">
+              {t("io.icalHidden")}
+            </Text>
+          )}
+          {canEdit && (
+            <Button
+              variant="light"
+              leftSection={<IconRefresh size={16} />}
+              loading={rotate.isPending}
+              onClick={() => rotate.mutate(undefined)}
+              style={{ alignSelf: "flex-start" }}
+            >
+              {icalUrl ? t("io.icalRotate") : t("io.icalCreate")}
+            </Button>
+          )}
+        </Stack>
+      </Drawer>
+    </>
+  );
+}

@@ -1,0 +1,67 @@
+import type { PostInput } from "../publishing/publishing-api";
+import type { Post } from "../publishing/types";
+
+/** What the composer edits: the base version, the targets and their overrides, and the time. */
+export interface ComposerState {
+  body: string;
+  linkUrl: string;
+  mediaIds: string[];
+  accountIds: string[];
+  /** Per account: null fields follow the base version. */
+  variants: Record<string, { body: string | null; mediaIds: string[] | null }>;
+  campaignId: string | null;
+  tagIds: string[];
+  scheduledLocal: string;
+}
+
+export function emptyState(scheduledLocal = ""): ComposerState {
+  return {
+    body: "",
+    linkUrl: "",
+    mediaIds: [],
+    accountIds: [],
+    variants: {},
+    campaignId: null,
+    tagIds: [],
+    scheduledLocal,
+  };
+}
+
+export function stateFromPost(post: Post, local: string | null): ComposerState {
+  const live = post.targets.filter((t) => t.status !== "cancelled");
+  return {
+    body: post.body,
+    linkUrl: post.linkUrl ?? "",
+    mediaIds: post.mediaIds ?? [],
+    accountIds: live.map((t) => t.accountId),
+    variants: Object.fromEntries(live.map((t) => [t.accountId, { body: t.body, mediaIds: t.mediaIds }])),
+    campaignId: post.campaign?.id ?? null,
+    tagIds: post.tags.map((t) => t.id),
+    scheduledLocal: local ?? "",
+  };
+}
+
+export function inputOf(s: ComposerState): PostInput {
+  return {
+    body: s.body,
+    linkUrl: s.linkUrl.trim() || null,
+    mediaIds: s.mediaIds,
+    campaignId: s.campaignId,
+    tagIds: s.tagIds,
+    targets: s.accountIds.map((accountId) => ({
+      accountId,
+      body: s.variants[accountId]?.body ?? null,
+      mediaIds: s.variants[accountId]?.mediaIds ?? null,
+    })),
+  };
+}
+
+/** The text and media one account will publish. */
+export function effective(s: ComposerState, accountId: string) {
+  const v = s.variants[accountId];
+  return {
+    body: v?.body ?? s.body,
+    mediaIds: v?.mediaIds ?? s.mediaIds,
+    overridden: v?.body != null || v?.mediaIds != null,
+  };
+}

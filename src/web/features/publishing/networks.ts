@@ -1,0 +1,65 @@
+import { type CheckResult, checkDraft, type Draft, type DraftMedia } from "../../../shared/networks/check";
+import { issueMessage } from "../../../shared/networks/messages";
+import { type NetworkId, PROFILES } from "../../../shared/networks/profiles";
+import type { Media } from "./types";
+
+export type { CheckResult, NetworkId };
+export { issueMessage, PROFILES };
+
+/** A colour per network for the calendar and badges (Mantine colour names). */
+export const NETWORK_COLORS: Record<string, string> = {
+  webhook: "grape",
+  bluesky: "blue",
+  mastodon: "violet",
+  x: "dark",
+  linkedin: "indigo",
+  facebook: "cyan",
+  instagram: "pink",
+  pinterest: "red",
+  youtube: "orange",
+};
+
+export const HEX: Record<string, string> = {
+  grape: "#ae3ec9",
+  blue: "#228be6",
+  violet: "#7950f2",
+  dark: "#343a40",
+  indigo: "#4c6ef5",
+  cyan: "#15aabf",
+  pink: "#e64980",
+  red: "#fa5252",
+  orange: "#fd7e14",
+  gray: "#868e96",
+};
+
+export function networkColor(network: string): string {
+  return NETWORK_COLORS[network] ?? "gray";
+}
+
+export function networkLabel(network: string): string {
+  return (PROFILES as Record<string, { label: string } | undefined>)[network]?.label ?? network;
+}
+
+export function isKnownNetwork(network: string): network is NetworkId {
+  return network in PROFILES;
+}
+
+/** The shared checks for one network's version of a post; null for a network without a profile. */
+export function checkFor(network: string, text: string, media: Media[]): CheckResult | null {
+  if (!isKnownNetwork(network)) return null;
+  const draft: Draft = {
+    text,
+    media: media.map(
+      (m): DraftMedia => ({
+        kind: m.kind,
+        mimeType: m.mimeType,
+        sizeBytes: m.sizeBytes,
+        width: m.width,
+        height: m.height,
+        durationMs: m.durationMs,
+        altText: m.altText,
+      }),
+    ),
+  };
+  return checkDraft(network, draft);
+}
