@@ -35,7 +35,9 @@ function unwrap(set: MigrationResultSet): string[] {
   if (set.error) {
     const failed = set.results?.find((r) => r.status === "Error");
     const reason = set.error instanceof Error ? set.error.message : String(set.error);
-    throw new Error(failed ? `Migration ${failed.migrationName} failed: ${reason}` : `Migration failed: ${reason}`);
+    throw new Error(failed ? `Migration ${failed.migrationName} failed: ${reason}` : `Migration failed: ${reason}`, {
+      cause: set.error,
+    });
   }
   return (set.results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
 }
