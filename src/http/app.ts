@@ -14,6 +14,7 @@ import {
 import type { AppContext } from "../context.js";
 import { AppError } from "../lib/errors.js";
 import { authRoutes } from "../modules/auth/auth.routes.js";
+import { calendarRoutes } from "../modules/calendar/calendar.routes.js";
 import { mediaRoutes } from "../modules/media/media.routes.js";
 import { mediaFilesRoutes } from "../modules/media/media-files.routes.js";
 import { membersRoutes } from "../modules/members/members.routes.js";
@@ -147,6 +148,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await approvalsRoutes(app, ctx);
   await mediaRoutes(app, ctx);
   await mediaFilesRoutes(app, ctx);
+  await calendarRoutes(app, ctx);
 
   const hasWeb = options.web !== false && (await registerWeb(app, options.webRoot));
   app.setNotFoundHandler((request, reply) => {

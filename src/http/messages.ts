@@ -52,6 +52,13 @@ const errorMessages: Record<Locale, Record<ErrorCode, string>> = {
     media_in_use: "Ce média est utilisé par {count} publication(s) pas encore publiée(s) : retirez-le d'abord.",
     media_not_image: "Les recadrages ne s'appliquent qu'aux images fixes (ni vidéos ni GIF animés).",
     media_link_invalid: "Ce lien vers un média est invalide ou a expiré.",
+    post_not_movable: "Cette publication ne peut plus être déplacée : elle est en cours d'envoi ou déjà publiée.",
+    no_free_slot:
+      "Aucun créneau libre dans les {days} prochains jours pour ces comptes : ajoutez des créneaux de publication.",
+    recurrence_invalid:
+      "Règle de récurrence invalide : attendu par exemple FREQ=WEEKLY;BYDAY=MO (quotidienne au plus, l'heure est celle de la publication).",
+    csv_unreadable: "Fichier CSV illisible (ligne {line}) : vérifiez les guillemets et le séparateur.",
+    csv_too_many_rows: "Trop de lignes : {max} publications au plus par import.",
   },
   en: {
     validation_failed: "Some values are invalid: check the fields listed.",
@@ -98,12 +105,19 @@ const errorMessages: Record<Locale, Record<ErrorCode, string>> = {
     media_in_use: "This media is used by {count} post(s) not yet published: remove it from them first.",
     media_not_image: "Crops apply to still images only (not videos or animated GIFs).",
     media_link_invalid: "This media link is invalid or has expired.",
+    post_not_movable: "This post can no longer be moved: it is being published or already published.",
+    no_free_slot: "No free slot in the next {days} days for these accounts: add posting slots.",
+    recurrence_invalid:
+      "Invalid recurrence rule: expected for example FREQ=WEEKLY;BYDAY=MO (daily at most; the time is the post's own).",
+    csv_unreadable: "Unreadable CSV file (line {line}): check the quotes and the separator.",
+    csv_too_many_rows: "Too many rows: {max} posts at most per import.",
   },
 };
 
 const resourceNames: Record<Locale, Record<Resource, string>> = {
   fr: {
     workspace: "Espace de travail",
+    calendar: "Calendrier",
     member: "Membre",
     invitation: "Invitation",
     competitor: "Concurrent",
@@ -118,6 +132,7 @@ const resourceNames: Record<Locale, Record<Resource, string>> = {
   },
   en: {
     workspace: "Workspace",
+    calendar: "Calendar",
     member: "Member",
     invitation: "Invitation",
     competitor: "Competitor",

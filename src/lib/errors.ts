@@ -44,7 +44,12 @@ export type ErrorCode =
   | "media_too_large"
   | "media_in_use"
   | "media_not_image"
-  | "media_link_invalid";
+  | "media_link_invalid"
+  | "post_not_movable"
+  | "no_free_slot"
+  | "recurrence_invalid"
+  | "csv_unreadable"
+  | "csv_too_many_rows";
 
 const statusByCode: Record<ErrorCode, number> = {
   validation_failed: 400,
@@ -89,6 +94,11 @@ const statusByCode: Record<ErrorCode, number> = {
   media_in_use: 409,
   media_not_image: 400,
   media_link_invalid: 403,
+  post_not_movable: 409,
+  no_free_slot: 409,
+  recurrence_invalid: 400,
+  csv_unreadable: 400,
+  csv_too_many_rows: 400,
 };
 
 export class AppError extends Error {
@@ -107,6 +117,7 @@ export class AppError extends Error {
 
 /** Resources named in not_found messages; each has a translation. */
 export type Resource =
+  | "calendar"
   | "workspace"
   | "member"
   | "invitation"

@@ -39,6 +39,7 @@ describe("route catalogue", () => {
       "GET /api/approvals/:token",
       "GET /api/auth/setup",
       "GET /api/health",
+      "GET /api/ical/:token",
       "GET /api/invitations/:token",
       "GET /api/media/:mediaId/:variant",
       "GET /api/openapi.json",

@@ -201,6 +201,42 @@ export const samples: Record<string, SampleFn> = {
   "GET /api/workspaces/:workspaceId/media/:mediaId/renditions/:preset": (i) => ({
     url: `/api/workspaces/${i.workspaceId}/media/${i.mediaId}/renditions/1:1`,
   }),
+  "GET /api/workspaces/:workspaceId/calendar": (i) => ({
+    url: `/api/workspaces/${i.workspaceId}/calendar`,
+    query: { from: "2030-03-01T00:00:00+01:00", to: "2030-04-01T00:00:00+02:00", statuses: "draft,scheduled" },
+  }),
+  "POST /api/workspaces/:workspaceId/posts/:postId/move": (i) => ({
+    url: `/api/workspaces/${i.workspaceId}/posts/${i.postId}/move`,
+    body: { local: "2030-03-31T09:30", version: 1 },
+  }),
+  "POST /api/workspaces/:workspaceId/posts/:postId/queue": (i) => ({
+    url: `/api/workspaces/${i.workspaceId}/posts/${i.postId}/queue`,
+  }),
+  "GET /api/workspaces/:workspaceId/accounts/:accountId/slots": (i) => ({
+    url: `/api/workspaces/${i.workspaceId}/accounts/${i.postAccountId}/slots`,
+  }),
+  "PUT /api/workspaces/:workspaceId/accounts/:accountId/slots": (i) => ({
+    url: `/api/workspaces/${i.workspaceId}/accounts/${i.postAccountId}/slots`,
+    body: { slots: [{ weekday: 1, time: "09:00" }] },
+  }),
+  "PUT /api/workspaces/:workspaceId/posts/:postId/recurrence": (i) => ({
+    url: `/api/workspaces/${i.workspaceId}/posts/${i.postId}/recurrence`,
+    body: { rule: "FREQ=WEEKLY;BYDAY=MO" },
+  }),
+  "PUT /api/workspaces/:workspaceId/posts/:postId/evergreen": (i) => ({
+    url: `/api/workspaces/${i.workspaceId}/posts/${i.postId}/evergreen`,
+    body: { enabled: true, minGapDays: 30 },
+  }),
+  "POST /api/workspaces/:workspaceId/ical": (i) => ({ url: `/api/workspaces/${i.workspaceId}/ical` }),
+  "POST /api/workspaces/:workspaceId/posts/import": (i) => ({
+    url: `/api/workspaces/${i.workspaceId}/posts/import`,
+    query: { dryRun: "true" },
+    body: { csv: "date;heure;comptes;texte\n2030-05-04;09:00;Inconnu;Bonjour 👋 à tous\n" },
+  }),
+  "GET /api/workspaces/:workspaceId/posts/export.csv": (i) => ({
+    url: `/api/workspaces/${i.workspaceId}/posts/export.csv`,
+    query: { from: "2030-01-01T00:00:00Z", to: "2030-06-01T00:00:00Z" },
+  }),
 };
 
 export function routeKey(method: string, url: string): string {

@@ -1,0 +1,92 @@
+import type { AppContext } from "../../context.js";
+import { randomToken, sha256 } from "../../lib/crypto.js";
+import { AppError } from "../../lib/errors.js";
+import { type NetworkId, PROFILES } from "../../shared/networks/profiles.js";
+import * as audit from "../audit/audit.service.js";
+import type { AuthUser } from "../auth/auth.service.js";
+import { authorize } from "../workspaces/workspaces.service.js";
+import { icalWord } from "./calendar.messages.js";
+import { entriesBetween, excerpt } from "./calendar.service.js";
+import { type IcalEvent, renderCalendar } from "./ical.js";
+
+const DAY = 86_400_000;
+/** The feed covers two months back and six ahead: what a calendar app shows, in bounded work. */
+const PAST_DAYS = 62;
+const FUTURE_DAYS = 183;
+
+/**
+ * Creates a new secret feed URL for the workspace; the previous one stops working at once. Only the
+ * token's SHA-256 is stored, so the URL is shown once, here.
+ */
+export async function rotate(ctx: AppContext, user: AuthUser, workspaceId: string): Promise<{ url: string }> {
+  await authorize(ctx, user, workspaceId, "workspace.update");
+  const token = randomToken(32);
+  await ctx.db
+    .updateTable("workspaces")
+    .set({ ical_token_hash: sha256(token) })
+    .where("id", "=", workspaceId)
+    .execute();
+  await audit.record(ctx, {
+    workspaceId,
+    actorUserId: user.id,
+    action: "calendar.ical_rotated",
+    targetType: "workspace",
+    targetId: workspaceId,
+    data: {},
+  });
+  return { url: `${ctx.config.publicUrl}/api/ical/${token}` };
+}
+
+/**
+ * The feed of a secret token: one VEVENT per target (account) of each post or future occurrence, its
+ * UID stable across fetches (target id, or series + instant + account for an occurrence not yet created).
+ * Unknown token → 404, indistinguishable from a rotated one.
+ */
+export async function feed(ctx: AppContext, token: string): Promise<string> {
+  const ws = await ctx.db
+    .selectFrom("workspaces")
+    .select(["id", "name", "timezone", "locale"])
+    .where("ical_token_hash", "=", sha256(token))
+    .executeTakeFirst();
+  if (!ws) throw new AppError("not_found", { resource: "calendar" });
+  const now = Date.now();
+  const entries = await entriesBetween(
+    ctx,
+    ws.id,
+    ws.timezone,
+    new Date(now - PAST_DAYS * DAY),
+    new Date(now + FUTURE_DAYS * DAY),
+  );
+  const stamp = new Date(Math.floor(now / 1000) * 1000);
+  const events: IcalEvent[] = [];
+  for (const e of entries) {
+    for (const t of e.targets) {
+      if (t.status === "cancelled") continue;
+      const label = PROFILES[t.network as NetworkId]?.label ?? t.network;
+      const uid = e.occurrence
+        ? `${e.occurrence.seriesId}-${e.scheduledAt.replace(/[-:.]/g, "")}-${t.accountId}@relais`
+        : `${t.id}@relais`;
+      const who = t.handle ? `${t.accountName} (${t.handle})` : t.accountName;
+      events.push({
+        uid,
+        start: new Date(e.scheduledAt),
+        durationMinutes: 15,
+        stamp,
+        summary: `${label} · ${excerpt(e.excerpt, 60)}`,
+        description: [
+          `${who} — ${icalWord(ws.locale, t.status)}`,
+          e.campaign ? `${icalWord(ws.locale, "campaign")} ${e.campaign.name}` : "",
+          "",
+          e.excerpt,
+          e.linkUrl ?? "",
+        ]
+          .filter((x, i) => x !== "" || i === 2)
+          .join("\n"),
+        url: t.externalUrl,
+        status: e.status === "draft" || e.status === "in_review" ? "TENTATIVE" : "CONFIRMED",
+        categories: e.tags.map((g) => g.name),
+      });
+    }
+  }
+  return renderCalendar(`Relais — ${ws.name}`, events);
+}
