@@ -18,6 +18,8 @@ import { calendarRoutes } from "../modules/calendar/calendar.routes.js";
 import { mediaRoutes } from "../modules/media/media.routes.js";
 import { mediaFilesRoutes } from "../modules/media/media-files.routes.js";
 import { membersRoutes } from "../modules/members/members.routes.js";
+import { notificationsRoutes } from "../modules/notifications/notifications.routes.js";
+import { schedulerRoutes } from "../modules/scheduler/scheduler.routes.js";
 import { approvalsRoutes } from "../modules/publishing/approvals.routes.js";
 import { postsRoutes } from "../modules/publishing/posts.routes.js";
 import { taxonomyRoutes } from "../modules/publishing/taxonomy.routes.js";
@@ -143,6 +145,8 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await authRoutes(app, ctx);
   await workspacesRoutes(app, ctx);
   await membersRoutes(app, ctx);
+  await schedulerRoutes(app, ctx);
+  await notificationsRoutes(app, ctx);
   await taxonomyRoutes(app, ctx);
   await postsRoutes(app, ctx);
   await approvalsRoutes(app, ctx);

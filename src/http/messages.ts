@@ -22,6 +22,8 @@ const errorMessages: Record<Locale, Record<ErrorCode, string>> = {
     invitation_invalid: "Cette invitation n'est plus valable (expirée, révoquée ou déjà utilisée).",
     invitation_email_mismatch: "Cette invitation a été envoyée à une autre adresse e-mail.",
     wrong_password: "Le mot de passe actuel est incorrect.",
+    target_state: "Impossible pour une publication dans l'état « {status} » sur ce compte.",
+    account_not_active: "Le compte {account} doit être reconnecté (ou réactivé) avant de republier.",
     name_taken: "Le nom « {name} » est déjà utilisé dans cet espace de travail (majuscules et minuscules confondues).",
     campaign_dates: "La date de fin de la campagne précède sa date de début.",
     unknown_reference: "{resource} introuvable dans cet espace de travail : vérifiez les identifiants envoyés.",
@@ -79,6 +81,8 @@ const errorMessages: Record<Locale, Record<ErrorCode, string>> = {
     invitation_invalid: "This invitation is no longer valid (expired, revoked or already used).",
     invitation_email_mismatch: "This invitation was sent to another e-mail address.",
     wrong_password: "The current password is wrong.",
+    target_state: "Not possible for a post in the “{status}” state on this account.",
+    account_not_active: "The account {account} must be reconnected (or re-enabled) before publishing again.",
     name_taken: "The name “{name}” is already used in this workspace (regardless of case).",
     campaign_dates: "The campaign's end date is before its start date.",
     unknown_reference: "{resource} not found in this workspace: check the ids you sent.",
@@ -129,6 +133,7 @@ const resourceNames: Record<Locale, Record<Resource, string>> = {
     approval_link: "Lien de validation",
     media: "Média",
     rendition: "Déclinaison",
+    target: "Publication sur ce compte",
   },
   en: {
     workspace: "Workspace",
@@ -144,6 +149,7 @@ const resourceNames: Record<Locale, Record<Resource, string>> = {
     approval_link: "Approval link",
     media: "Media",
     rendition: "Rendition",
+    target: "Post on this account",
   },
 };
 

@@ -1,13 +1,20 @@
 import { purgeExpiredJob } from "../modules/auth/auth.jobs.js";
 import { materialiseOccurrencesJob, recycleEvergreenJob } from "../modules/calendar/calendar.jobs.js";
-import { publishTargetJob } from "../modules/scheduler/scheduler.jobs.js";
+import { publishTargetJob, reconcileJob, sweepJob } from "../modules/scheduler/scheduler.jobs.js";
 import type { JobDefinition } from "./job.js";
 
 /**
  * Every job the workers know, by name. A job is sent by name with a payload of its declared type;
  * a name without a definition here is a type error, and a duplicate name fails start-up.
  */
-export const jobDefinitions = [purgeExpiredJob, publishTargetJob, materialiseOccurrencesJob, recycleEvergreenJob] as const;
+export const jobDefinitions = [
+  purgeExpiredJob,
+  publishTargetJob,
+  reconcileJob,
+  sweepJob,
+  materialiseOccurrencesJob,
+  recycleEvergreenJob,
+] as const;
 
 type Defs = (typeof jobDefinitions)[number];
 export type JobName = Defs["name"];

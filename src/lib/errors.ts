@@ -21,6 +21,8 @@ export type ErrorCode =
   | "invitation_invalid"
   | "invitation_email_mismatch"
   | "wrong_password"
+  | "target_state"
+  | "account_not_active"
   | "name_taken"
   | "campaign_dates"
   | "unknown_reference"
@@ -70,6 +72,8 @@ const statusByCode: Record<ErrorCode, number> = {
   invitation_invalid: 410,
   invitation_email_mismatch: 403,
   wrong_password: 400,
+  target_state: 409,
+  account_not_active: 409,
   name_taken: 409,
   campaign_dates: 400,
   unknown_reference: 400,
@@ -126,6 +130,7 @@ export type Resource =
   | "token"
   | "media"
   | "rendition"
+  | "target"
   | "campaign"
   | "tag"
   | "post"

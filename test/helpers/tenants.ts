@@ -39,6 +39,11 @@ export async function seedTenant(t: TestApp, prefix: string, workspaceName: stri
   const tok = await owner.post("/api/auth/tokens", { name: `${prefix} automation` });
   const publishing = await seedPublishing(t, owner, workspaceId, prefix);
   const mediaId = await seedMedia(owner, workspaceId, prefix.length);
+  const target = await t.ctx.db
+    .selectFrom("post_targets")
+    .select("id")
+    .where("post_id", "=", publishing.postId)
+    .executeTakeFirstOrThrow();
   return {
     owner,
     member,
@@ -51,6 +56,7 @@ export async function seedTenant(t: TestApp, prefix: string, workspaceName: stri
       tokenId: tok.json().id,
       ...publishing,
       mediaId,
+      targetId: target.id,
     },
   };
 }

@@ -21,6 +21,8 @@ export interface NotificationData {
   network?: string;
   actorName?: string;
   reason?: string;
+  /** The reason in each language, used when `reason` is absent. */
+  reasons?: Partial<Record<Locale, string>>;
   url?: string;
   [key: string]: unknown;
 }
@@ -87,7 +89,11 @@ export function renderNotification(
   kind: NotificationKind,
   data: NotificationData,
 ): { title: string; body: string } {
-  const fill = (s: string) => s.replace(/\{(\w+)\}/g, (_, k: string) => String(data[k] ?? "")).replace(/\s+$/, "");
+  // A reason given in every language (e.g. a publishing error's explanation) is read in the reader's.
+  const reasons = data.reasons as Partial<Record<Locale, string>> | undefined;
+  const values: NotificationData =
+    data.reason === undefined && reasons?.[locale] ? { ...data, reason: reasons[locale] } : data;
+  const fill = (s: string) => s.replace(/\{(\w+)\}/g, (_, k: string) => String(values[k] ?? "")).replace(/\s+$/, "");
   const t = templates[locale][kind];
   return { title: fill(t.title), body: fill(t.body) };
 }

@@ -1,5 +1,6 @@
 import { defineJob } from "../../jobs/job.js";
 import { publishTargets } from "./publish.service.js";
+import { reconcile, sweep } from "./recovery.service.js";
 
 /**
  * Publishes scheduled targets. Many fall due in the same minute, so a worker takes a batch per fetch,
@@ -23,5 +24,32 @@ export const publishTargetJob = defineJob<{ targetId: string }>({
       ctx,
       data.map((d) => d.targetId),
     );
+  },
+});
+
+/** Every minute: targets left `publishing` past their lease become unconfirmed (then looked up if possible). */
+export const reconcileJob = defineJob({
+  name: "scheduler.reconcile",
+  description: "Resolve publications interrupted mid-send (unconfirmed, lookup, never a blind re-send)",
+  cron: "* * * * *",
+  retryLimit: 0,
+  expireInSeconds: 5 * 60,
+  async handler(ctx) {
+    const counts = await reconcile(ctx);
+    if (counts.unconfirmed + counts.published + counts.rescheduled)
+      ctx.logger.warn(counts, "reconciled interrupted publications");
+  },
+});
+
+/** Every minute: overdue scheduled targets are re-sent within the grace period, else marked missed. */
+export const sweepJob = defineJob({
+  name: "scheduler.sweep",
+  description: "Re-send overdue publications within the grace period; mark the others missed",
+  cron: "* * * * *",
+  retryLimit: 0,
+  expireInSeconds: 5 * 60,
+  async handler(ctx) {
+    const counts = await sweep(ctx);
+    if (counts.requeued + counts.missed) ctx.logger.warn(counts, "swept overdue publications");
   },
 });
