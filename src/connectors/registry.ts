@@ -1,5 +1,5 @@
 import type { NetworkId } from "../shared/networks/profiles.js";
-import type { Connector } from "./types.js";
+import type { Connector, ConnectorEnv } from "./types.js";
 
 /**
  * Connectors by network. Adapters register here (src/connectors/<network>/); a network without an adapter
@@ -27,5 +27,23 @@ export function overrideConnector(connector: Connector): () => void {
   return () => {
     if (previous) connectors.set(connector.network, previous);
     else connectors.delete(connector.network);
+  };
+}
+
+/**
+ * The connector with the process's environment (HTTP client…) passed to every call, so callers such as the
+ * scheduler call `publish(secrets, request)` without knowing about it. A fake installed with
+ * overrideConnector() is wrapped the same way and may ignore the environment.
+ */
+export function bindConnector(connector: Connector, env: ConnectorEnv): Connector {
+  return {
+    network: connector.network,
+    profile: connector.profile,
+    connectFields: connector.connectFields,
+    connect: (input, e) => connector.connect(input, e ?? env),
+    validateCredentials: (account, e) => connector.validateCredentials(account, e ?? env),
+    publish: (account, request, e) => connector.publish(account, request, e ?? env),
+    delete: connector.delete ? (account, externalId, e) => connector.delete!(account, externalId, e ?? env) : undefined,
+    lookup: connector.lookup ? (account, request, e) => connector.lookup!(account, request, e ?? env) : undefined,
   };
 }

@@ -13,6 +13,7 @@ import {
 } from "fastify-type-provider-zod";
 import type { AppContext } from "../context.js";
 import { AppError } from "../lib/errors.js";
+import { accountsRoutes } from "../modules/accounts/accounts.routes.js";
 import { authRoutes } from "../modules/auth/auth.routes.js";
 import { calendarRoutes } from "../modules/calendar/calendar.routes.js";
 import { mediaRoutes } from "../modules/media/media.routes.js";
@@ -145,6 +146,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await authRoutes(app, ctx);
   await workspacesRoutes(app, ctx);
   await membersRoutes(app, ctx);
+  await accountsRoutes(app, ctx);
   await schedulerRoutes(app, ctx);
   await notificationsRoutes(app, ctx);
   await taxonomyRoutes(app, ctx);

@@ -47,6 +47,9 @@ const errorMessages: Record<Locale, Record<ErrorCode, string>> = {
     approval_link_invalid:
       "Ce lien de validation n'est plus valable (expiré, révoqué ou déjà utilisé pour une décision).",
     internal: "Une erreur inattendue s'est produite. Elle a été enregistrée.",
+    account_connect_failed: "La connexion du compte a échoué : {reason}",
+    network_not_connectable: "Relais ne sait pas encore publier sur {network} : ce réseau ne peut pas être connecté.",
+    account_busy: "Une publication est en cours sur ce compte : réessayez dans un instant.",
     unknown_media: "Média introuvable dans cet espace de travail : {ids}.",
     media_type_unsupported:
       "Ce fichier n'est pas une image ou une vidéo prise en charge (JPEG, PNG, GIF, WebP, HEIC/AVIF, MP4, MOV, WebM).",
@@ -102,6 +105,9 @@ const errorMessages: Record<Locale, Record<ErrorCode, string>> = {
     schedule_in_past: "This time ({local}) has already passed: choose a time to come.",
     approval_link_invalid: "This approval link is no longer valid (expired, revoked or already used for a decision).",
     internal: "An unexpected error occurred. It has been logged.",
+    account_connect_failed: "Connecting the account failed: {reason}",
+    network_not_connectable: "Relais cannot publish to {network} yet: this network cannot be connected.",
+    account_busy: "A post is being published to this account: try again in a moment.",
     unknown_media: "Media not found in this workspace: {ids}.",
     media_type_unsupported:
       "This file is not a supported image or video (JPEG, PNG, GIF, WebP, HEIC/AVIF, MP4, MOV, WebM).",
@@ -121,6 +127,7 @@ const errorMessages: Record<Locale, Record<ErrorCode, string>> = {
 const resourceNames: Record<Locale, Record<Resource, string>> = {
   fr: {
     workspace: "Espace de travail",
+    account: "Compte",
     calendar: "Calendrier",
     member: "Membre",
     invitation: "Invitation",
@@ -137,6 +144,7 @@ const resourceNames: Record<Locale, Record<Resource, string>> = {
   },
   en: {
     workspace: "Workspace",
+    account: "Account",
     calendar: "Calendar",
     member: "Member",
     invitation: "Invitation",

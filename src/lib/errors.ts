@@ -41,6 +41,9 @@ export type ErrorCode =
   | "schedule_in_past"
   | "approval_link_invalid"
   | "internal"
+  | "account_connect_failed"
+  | "network_not_connectable"
+  | "account_busy"
   | "unknown_media"
   | "media_type_unsupported"
   | "media_too_large"
@@ -92,6 +95,9 @@ const statusByCode: Record<ErrorCode, number> = {
   schedule_in_past: 400,
   approval_link_invalid: 410,
   internal: 500,
+  account_connect_failed: 422,
+  network_not_connectable: 400,
+  account_busy: 409,
   unknown_media: 400,
   media_type_unsupported: 415,
   media_too_large: 413,

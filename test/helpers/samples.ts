@@ -8,6 +8,7 @@ export interface Ids {
   userId: string;
   invitationId: string;
   tokenId: string;
+  accountId: string;
   campaignId: string;
   tagId: string;
   postId: string;
@@ -26,6 +27,35 @@ export interface Sample {
 type SampleFn = (ids: Ids) => Sample;
 
 export const samples: Record<string, SampleFn> = {
+  "GET /api/networks": () => ({ url: "/api/networks" }),
+  "GET /api/workspaces/:workspaceId/accounts": (i) => ({ url: `/api/workspaces/${i.workspaceId}/accounts` }),
+  "POST /api/workspaces/:workspaceId/accounts": (i) => ({
+    url: `/api/workspaces/${i.workspaceId}/accounts`,
+    body: {
+      network: "webhook",
+      url: "https://hooks.slack.com/services/T0000/B0000/XXXXXXXXXXXX",
+      name: "Slack #équipe 🎉",
+      format: "auto",
+      testPing: false,
+    },
+  }),
+  "GET /api/workspaces/:workspaceId/accounts/:accountId": (i) => ({
+    url: `/api/workspaces/${i.workspaceId}/accounts/${i.accountId}`,
+  }),
+  "PATCH /api/workspaces/:workspaceId/accounts/:accountId": (i) => ({
+    url: `/api/workspaces/${i.workspaceId}/accounts/${i.accountId}`,
+    body: { displayName: "Discord — annonces ✨", settings: { format: "slack" } },
+  }),
+  "DELETE /api/workspaces/:workspaceId/accounts/:accountId": (i) => ({
+    url: `/api/workspaces/${i.workspaceId}/accounts/${i.accountId}`,
+  }),
+  "POST /api/workspaces/:workspaceId/accounts/:accountId/check": (i) => ({
+    url: `/api/workspaces/${i.workspaceId}/accounts/${i.accountId}/check`,
+  }),
+  "POST /api/workspaces/:workspaceId/accounts/:accountId/reconnect": (i) => ({
+    url: `/api/workspaces/${i.workspaceId}/accounts/${i.accountId}/reconnect`,
+    body: { url: "https://discord.com/api/webhooks/123456/abcdef", name: "Discord", testPing: false },
+  }),
   "POST /api/workspaces/:workspaceId/posts/:postId/targets/:targetId/confirm-published": (i) => ({
     url: `/api/workspaces/${i.workspaceId}/posts/${i.postId}/targets/${i.targetId}/confirm-published`,
     body: { url: "https://exemple.fr/publications/été-2026" },

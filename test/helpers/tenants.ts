@@ -37,6 +37,14 @@ export async function seedTenant(t: TestApp, prefix: string, workspaceName: stri
     role: "reviewer",
   });
   const tok = await owner.post("/api/auth/tokens", { name: `${prefix} automation` });
+  // A webhook account (no test ping: nothing leaves the machine).
+  const account = await owner.post(`/api/workspaces/${workspaceId}/accounts`, {
+    network: "webhook",
+    url: `https://hooks.slack.com/services/${prefix}/B0000/XXXXXXXXXXXX`,
+    name: `${prefix} Slack`,
+    testPing: false,
+  });
+  if (account.statusCode !== 201) throw new Error(`connect failed: ${account.statusCode} ${account.body}`);
   const publishing = await seedPublishing(t, owner, workspaceId, prefix);
   const mediaId = await seedMedia(owner, workspaceId, prefix.length);
   const target = await t.ctx.db
@@ -54,6 +62,7 @@ export async function seedTenant(t: TestApp, prefix: string, workspaceName: stri
       userId: member.user.id,
       invitationId: pending.json().invitation.id,
       tokenId: tok.json().id,
+      accountId: account.json().account.id,
       ...publishing,
       mediaId,
       targetId: target.id,

@@ -1,0 +1,13 @@
+import { getConnector, registerConnector } from "./registry.js";
+import { webhookConnector } from "./webhook/webhook.connector.js";
+
+/**
+ * Registers every adapter Relais ships, once per process. The accounts service calls it before using the
+ * registry (so the scheduler, which gets connectors through the accounts service, needs nothing else).
+ * Next issue: bluesky, mastodon.
+ */
+export function ensureConnectorsRegistered(): void {
+  if (!getConnector("webhook")) registerConnector(webhookConnector);
+}
+
+ensureConnectorsRegistered();
