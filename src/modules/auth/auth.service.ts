@@ -4,6 +4,7 @@ import type { Locale, User } from "../../db/schema.js";
 import { burnPasswordCheck, hashPassword, randomToken, sha256, verifyPassword } from "../../lib/crypto.js";
 import { AppError, isUniqueViolation, notFound } from "../../lib/errors.js";
 import * as repo from "./auth.repo.js";
+import { principalCache } from "./principal-cache.js";
 
 export interface AuthUser {
   id: string;
@@ -124,6 +125,7 @@ export async function login(ctx: AppContext, email: string, password: string, us
 
 export async function logout(ctx: AppContext, sessionId: string): Promise<void> {
   await repo.deleteSession(ctx.db, sessionId);
+  principalCache(ctx.database)?.forget(`s:${sessionId}`);
 }
 
 const TOUCH_EVERY_MS = 60 * 60 * 1000;
@@ -131,23 +133,35 @@ const TOUCH_EVERY_MS = 60 * 60 * 1000;
 /** Resolves a session cookie. Sliding expiry, written at most hourly so reads stay reads. */
 export async function authenticateSession(ctx: AppContext, cookieValue: string): Promise<Principal | null> {
   const id = sha256(cookieValue);
+  const cache = principalCache(ctx.database);
+  const cached = cache?.get(`s:${id}`);
+  if (cached) return cached;
   const row = await repo.findLiveSession(ctx.db, id);
   if (!row) return null;
   if (Date.now() - row.last_seen_at.getTime() > TOUCH_EVERY_MS) {
     await repo.touchSession(ctx.db, id, sessionExpiry(ctx));
   }
-  return { kind: "session", user: presentUser(row), sessionId: id, csrfToken: row.csrf_token };
+  const principal: Principal = { kind: "session", user: presentUser(row), sessionId: id, csrfToken: row.csrf_token };
+  // Never cache past the session's own expiry.
+  if (row.expires_at.getTime() - Date.now() > 10_000) cache?.set(`s:${id}`, principal);
+  return principal;
 }
 
 /** Resolves an `Authorization: Bearer rls_…` token. */
 export async function authenticateToken(ctx: AppContext, token: string): Promise<Principal | null> {
   if (!token.startsWith(API_TOKEN_PREFIX)) return null;
-  const row = await repo.findLiveApiToken(ctx.db, sha256(token));
+  const hash = sha256(token);
+  const cache = principalCache(ctx.database);
+  const cached = cache?.get(`t:${hash}`);
+  if (cached) return cached;
+  const row = await repo.findLiveApiToken(ctx.db, hash);
   if (!row) return null;
   if (!row.last_used_at || Date.now() - row.last_used_at.getTime() > 60_000) {
     await repo.markApiTokenUsed(ctx.db, row.token_id);
   }
-  return { kind: "token", user: presentUser(row), tokenId: row.token_id };
+  const principal: Principal = { kind: "token", user: presentUser(row), tokenId: row.token_id };
+  cache?.set(`t:${hash}`, principal);
+  return principal;
 }
 
 /** Changes the password and signs out every other session of the user. */
@@ -162,10 +176,13 @@ export async function changePassword(
   if (!(await verifyPassword(user.password_hash, currentPassword))) throw new AppError("wrong_password");
   await repo.updateUser(ctx.db, user.id, { password_hash: await hashPassword(newPassword) });
   await repo.deleteOtherSessions(ctx.db, user.id, principal.kind === "session" ? principal.sessionId : null);
+  principalCache(ctx.database)?.forgetUser(user.id);
 }
 
 export async function updateProfile(ctx: AppContext, userId: string, patch: { name?: string; locale?: Locale }) {
-  return presentUser(await repo.updateUser(ctx.db, userId, patch));
+  const user = presentUser(await repo.updateUser(ctx.db, userId, patch));
+  principalCache(ctx.database)?.forgetUser(userId);
+  return user;
 }
 
 export async function createApiToken(ctx: AppContext, userId: string, name: string) {
@@ -185,6 +202,7 @@ export async function listApiTokens(ctx: AppContext, userId: string) {
 
 export async function revokeApiToken(ctx: AppContext, userId: string, id: string): Promise<void> {
   if (!(await repo.revokeApiToken(ctx.db, userId, id))) throw notFound("token");
+  principalCache(ctx.database)?.forgetUser(userId);
 }
 
 function presentToken(t: { id: string; name: string; prefix: string; created_at: Date; last_used_at: Date | null }) {
