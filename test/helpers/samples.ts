@@ -66,7 +66,7 @@ export const samples: Record<string, SampleFn> = {
   "GET /api/workspaces/:workspaceId/crisis": (i) => ({ url: `/api/workspaces/${i.workspaceId}/crisis` }),
   "POST /api/workspaces/:workspaceId/crisis": (i) => ({
     url: `/api/workspaces/${i.workspaceId}/crisis`,
-    body: { paused: true, reason: "Deuil national — on suspend tout 🕯" },
+    body: { paused: true, reason: "Deuil national — on suspend tout 🕯️" },
   }),
   "GET /api/notifications": () => ({ url: "/api/notifications", query: { unreadOnly: "true", limit: "10" } }),
   "POST /api/notifications/read": () => ({ url: "/api/notifications/read", body: { all: true } }),
@@ -208,93 +208,7 @@ export const samples: Record<string, SampleFn> = {
   }),
   "POST /api/workspaces/:workspaceId/posts/:postId/comments": (i) => ({
     url: `/api/workspaces/${i.workspaceId}/posts/${i.postId}/comments`,
-    body: { body: "Note interne : vérifier le visuel 🖼" },
-  }),
-  "GET /api/workspaces/:workspaceId/posts/:postId/events": (i) => ({
-    url: `/api/workspaces/${i.workspaceId}/posts/${i.postId}/events`,
-  }),
-  "POST /api/workspaces/:workspaceId/posts/:postId/approval-links": (i) => ({
-    url: `/api/workspaces/${i.workspaceId}/posts/${i.postId}/approval-links`,
-    body: { reviewerName: "Hélène (cliente)", expiresInDays: 7 },
-  }),
-  "GET /api/workspaces/:workspaceId/campaigns": (i) => ({ url: `/api/workspaces/${i.workspaceId}/campaigns` }),
-  "POST /api/workspaces/:workspaceId/campaigns": (i) => ({
-    url: `/api/workspaces/${i.workspaceId}/campaigns`,
-    body: { name: "Fête des Lumières ✨", color: "#f59f00", startsOn: "2026-12-05", endsOn: "2026-12-08" },
-  }),
-  "GET /api/workspaces/:workspaceId/campaigns/:campaignId": (i) => ({
-    url: `/api/workspaces/${i.workspaceId}/campaigns/${i.campaignId}`,
-  }),
-  "PATCH /api/workspaces/:workspaceId/campaigns/:campaignId": (i) => ({
-    url: `/api/workspaces/${i.workspaceId}/campaigns/${i.campaignId}`,
-    body: { description: "Éclairages et animations" },
-  }),
-  "DELETE /api/workspaces/:workspaceId/campaigns/:campaignId": (i) => ({
-    url: `/api/workspaces/${i.workspaceId}/campaigns/${i.campaignId}`,
-  }),
-  "GET /api/workspaces/:workspaceId/tags": (i) => ({ url: `/api/workspaces/${i.workspaceId}/tags` }),
-  "POST /api/workspaces/:workspaceId/tags": (i) => ({
-    url: `/api/workspaces/${i.workspaceId}/tags`,
-    body: { name: "Coulisses", color: "#12b886" },
-  }),
-  "PATCH /api/workspaces/:workspaceId/tags/:tagId": (i) => ({
-    url: `/api/workspaces/${i.workspaceId}/tags/${i.tagId}`,
-    body: { color: "#fa5252" },
-  }),
-  "DELETE /api/workspaces/:workspaceId/tags/:tagId": (i) => ({
-    url: `/api/workspaces/${i.workspaceId}/tags/${i.tagId}`,
-  }),
-  "GET /api/workspaces/:workspaceId/posts": (i) => ({
-    url: `/api/workspaces/${i.workspaceId}/posts`,
-    query: { status: "draft", limit: "20" },
-  }),
-  "POST /api/workspaces/:workspaceId/posts": (i) => ({
-    url: `/api/workspaces/${i.workspaceId}/posts`,
-    body: {
-      body: "Ouverture nocturne ce soir 🌙 — entrée libre !",
-      campaignId: i.campaignId,
-      tagIds: [i.tagId],
-      targets: [{ accountId: i.postAccountId, body: "Variante courte 🌙" }],
-    },
-  }),
-  "POST /api/workspaces/:workspaceId/posts/check": (i) => ({
-    url: `/api/workspaces/${i.workspaceId}/posts/check`,
-    body: { body: "Café ☕ et croissants", targets: [{ accountId: i.postAccountId }] },
-  }),
-  "GET /api/workspaces/:workspaceId/posts/:postId": (i) => ({
-    url: `/api/workspaces/${i.workspaceId}/posts/${i.postId}`,
-  }),
-  "PATCH /api/workspaces/:workspaceId/posts/:postId": (i) => ({
-    url: `/api/workspaces/${i.workspaceId}/posts/${i.postId}`,
-    body: { version: 1, body: "Texte corrigé, accents compris : àéèùç" },
-  }),
-  "DELETE /api/workspaces/:workspaceId/posts/:postId": (i) => ({
-    url: `/api/workspaces/${i.workspaceId}/posts/${i.postId}`,
-  }),
-  "POST /api/workspaces/:workspaceId/posts/:postId/submit": (i) => ({
-    url: `/api/workspaces/${i.workspaceId}/posts/${i.postId}/submit`,
-  }),
-  "POST /api/workspaces/:workspaceId/posts/:postId/approve": (i) => ({
-    url: `/api/workspaces/${i.workspaceId}/posts/${i.postId}/approve`,
-    body: { comment: "Parfait 👍" },
-  }),
-  "POST /api/workspaces/:workspaceId/posts/:postId/request-changes": (i) => ({
-    url: `/api/workspaces/${i.workspaceId}/posts/${i.postId}/request-changes`,
-    body: { comment: "Ajoutez l'horaire de fermeture." },
-  }),
-  "POST /api/workspaces/:workspaceId/posts/:postId/schedule": (i) => ({
-    url: `/api/workspaces/${i.workspaceId}/posts/${i.postId}/schedule`,
-    body: { local: "2031-03-30T09:30" },
-  }),
-  "POST /api/workspaces/:workspaceId/posts/:postId/unschedule": (i) => ({
-    url: `/api/workspaces/${i.workspaceId}/posts/${i.postId}/unschedule`,
-  }),
-  "GET /api/workspaces/:workspaceId/posts/:postId/comments": (i) => ({
-    url: `/api/workspaces/${i.workspaceId}/posts/${i.postId}/comments`,
-  }),
-  "POST /api/workspaces/:workspaceId/posts/:postId/comments": (i) => ({
-    url: `/api/workspaces/${i.workspaceId}/posts/${i.postId}/comments`,
-    body: { body: "Note interne : vérifier le visuel 🖼" },
+    body: { body: "Note interne : vérifier le visuel 🖼️" },
   }),
   "GET /api/workspaces/:workspaceId/posts/:postId/events": (i) => ({
     url: `/api/workspaces/${i.workspaceId}/posts/${i.postId}/events`,
