@@ -27,12 +27,10 @@ interface WebhookCredentials {
   secret: string;
 }
 
+/** Timeouts for connect, headers and body come from the client's defaults (5 s, 10 s, 10 s). */
 const SEND_LIMITS = {
   maxRedirects: 0, // a redirected POST could change method or leak the body elsewhere: report it instead
   maxBytes: 256 * 1024,
-  connectTimeoutMs: 5_000,
-  headersTimeoutMs: 10_000,
-  bodyTimeoutMs: 10_000,
   totalTimeoutMs: 15_000,
 };
 
@@ -225,7 +223,7 @@ export const webhookConnector: Connector = {
       externalId: null,
       avatarUrl: null,
       credentials: { ...creds },
-      settings: { format, flavour },
+      settings: { format },
       reveal: { signingSecret: creds.secret },
     };
   },
