@@ -14,9 +14,6 @@ const customIssues: Record<Locale, Record<string, string>> = {
     private_address:
       "Cette adresse mène à un réseau privé ou local : Relais la refuse (voir RELAIS_ALLOW_PRIVATE_NETWORK).",
     invalid_url: "Adresse invalide : indiquez une URL complète en https://, sans identifiants.",
-    private_address:
-      "Cette adresse mène à un réseau privé ou local : Relais la refuse (voir RELAIS_ALLOW_PRIVATE_NETWORK).",
-    invalid_url: "Adresse invalide : indiquez une URL complète en https://, sans identifiants.",
     range_order: "La fin de la période doit être après son début.",
     range_too_long: "Période trop longue pour une seule requête.",
     local_datetime: "Date et heure invalides : attendu AAAA-MM-JJTHH:MM (par exemple 2026-03-29T09:00).",
@@ -29,9 +26,6 @@ const customIssues: Record<Locale, Record<string, string>> = {
     invalid_timezone: "Unknown IANA time zone (for example Europe/Paris).",
     empty_patch: "Give at least one field to change.",
     name_and_password: "Give your name and a password to create your account.",
-    private_address:
-      "This address leads to a private or local network: Relais refuses it (see RELAIS_ALLOW_PRIVATE_NETWORK).",
-    invalid_url: "Invalid address: give a full https:// URL, without credentials.",
     private_address:
       "This address leads to a private or local network: Relais refuses it (see RELAIS_ALLOW_PRIVATE_NETWORK).",
     invalid_url: "Invalid address: give a full https:// URL, without credentials.",
