@@ -6,10 +6,10 @@ import { AppError } from "../../lib/errors.js";
 import type { AuthUser } from "../auth/auth.service.js";
 import { recordPostEvent } from "../publishing/post-events.repo.js";
 import { instantToLocal } from "../scheduler/local-time.js";
-import { enqueueTarget } from "../scheduler/scheduler.service.js";
 import { authorize } from "../workspaces/workspaces.service.js";
 import { findInRange } from "./calendar.repo.js";
 import { COLUMNS, MAX_ROWS, parseCsv, type RowReport, type ValidRow, validateRow } from "./csv-import.js";
+import { sendJobs } from "./reschedule.service.js";
 
 export interface ImportResult {
   dryRun: boolean;
@@ -139,9 +139,7 @@ export async function importCsv(
     }
     return out;
   });
-  for (const c of created) {
-    for (const targetId of c.targetIds) if (status === "scheduled") await enqueueTarget(ctx, { targetId, runAt: c.at });
-  }
+  if (status === "scheduled") for (const c of created) await sendJobs(ctx, c.targetIds, c.at);
   return { ...result, created: created.length, postIds: created.map((c) => c.postId) };
 }
 

@@ -2,9 +2,9 @@ import { sql } from "kysely";
 import type { AppContext } from "../../context.js";
 import { recordPostEvent } from "../publishing/post-events.repo.js";
 import { instantToLocal } from "../scheduler/local-time.js";
-import { enqueueTarget } from "../scheduler/scheduler.service.js";
 import * as posts from "./calendar-posts.repo.js";
 import { occurrencesBetween } from "./recurrence.js";
+import { sendJobs } from "./reschedule.service.js";
 import { firstFreeSlot, QUEUE_HORIZON_DAYS } from "./slots.js";
 import * as slotsRepo from "./slots.repo.js";
 
@@ -15,10 +15,6 @@ const ACTOR = "Relais";
 
 /** Series still producing occurrences: scheduled (or delivered at least once), never drafts or cancelled. */
 const SERIES_STATUSES = ["scheduled", "publishing", "published", "partially_published", "failed", "missed"] as const;
-
-async function enqueueAll(ctx: AppContext, targetIds: string[], at: Date) {
-  for (const targetId of targetIds) await enqueueTarget(ctx, { targetId, runAt: at });
-}
 
 /**
  * Creates, as child posts (`recurrence_parent_id`), the occurrences of every recurring series due within
@@ -64,7 +60,7 @@ export async function materialiseOccurrences(ctx: AppContext, now = new Date()):
       });
       if (made) {
         created++;
-        await enqueueAll(ctx, made.targetIds, occ.instant);
+        await sendJobs(ctx, made.targetIds, occ.instant);
       }
     }
   }
@@ -146,7 +142,7 @@ export async function recycleEvergreen(ctx: AppContext, now = new Date()): Promi
     });
     if (made) {
       recycled++;
-      await enqueueAll(ctx, made.targetIds, made.at);
+      await sendJobs(ctx, made.targetIds, made.at);
     }
   }
   return recycled;
