@@ -88,6 +88,8 @@ export async function scheduledTarget(
       body: options.body ?? "Vernissage ce soir à 19 h — entrée libre 🎨👩🏽‍🎨",
       scheduled_at: options.at,
       created_by: options.authorId ?? null,
+      media_ids: "[]",
+      options: "{}",
     })
     .returning("id")
     .executeTakeFirstOrThrow();
@@ -99,6 +101,7 @@ export async function scheduledTarget(
       account_id: accountId,
       status: "scheduled",
       next_attempt_at: options.at,
+      options: "{}",
     })
     .returning(["id", "idempotency_key"])
     .executeTakeFirstOrThrow();
