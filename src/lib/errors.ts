@@ -127,6 +127,7 @@ export class AppError extends Error {
 
 /** Resources named in not_found messages; each has a translation. */
 export type Resource =
+  | "account"
   | "calendar"
   | "workspace"
   | "member"
