@@ -52,7 +52,7 @@ const errorMessages: Record<Locale, Record<ErrorCode, string>> = {
     account_busy: "Une publication est en cours sur ce compte : réessayez dans un instant.",
     unknown_media: "Média introuvable dans cet espace de travail : {ids}.",
     media_type_unsupported:
-      "Ce fichier n'est pas une image ou une vidéo prise en charge (JPEG, PNG, GIF, WebP, HEIC/AVIF, MP4, MOV, WebM).",
+      "Ce fichier n'est pas une image ou une vidéo prise en charge (JPEG, PNG, GIF, WebP, AVIF, MP4, MOV, WebM ; exportez les photos HEIC en JPEG).",
     media_too_large: "Fichier trop volumineux : {limit} Mo au maximum pour ce type de fichier.",
     media_in_use: "Ce média est utilisé par {count} publication(s) pas encore publiée(s) : retirez-le d'abord.",
     media_not_image: "Les recadrages ne s'appliquent qu'aux images fixes (ni vidéos ni GIF animés).",
@@ -110,7 +110,7 @@ const errorMessages: Record<Locale, Record<ErrorCode, string>> = {
     account_busy: "A post is being published to this account: try again in a moment.",
     unknown_media: "Media not found in this workspace: {ids}.",
     media_type_unsupported:
-      "This file is not a supported image or video (JPEG, PNG, GIF, WebP, HEIC/AVIF, MP4, MOV, WebM).",
+      "This file is not a supported image or video (JPEG, PNG, GIF, WebP, AVIF, MP4, MOV, WebM; export HEIC photos as JPEG).",
     media_too_large: "File too large: {limit} MB at most for this type of file.",
     media_in_use: "This media is used by {count} post(s) not yet published: remove it from them first.",
     media_not_image: "Crops apply to still images only (not videos or animated GIFs).",

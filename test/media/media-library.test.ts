@@ -146,6 +146,31 @@ describe("upload", () => {
     expect(elsewhere.json().id).not.toBe(first.json().id);
   });
 
+  it("reads the alt text whether it comes before or after the file", async () => {
+    const { payload, headers } = multipart({ data: await jpeg(14, 14, { seed: 50 }), filename: "après.jpg" });
+    // Move the field after the file: rebuild the body with the field part appended before the closing line.
+    const boundary = headers["content-type"].split("boundary=")[1] as string;
+    const closing = Buffer.from(`--${boundary}--\r\n`);
+    const field = Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="altText"\r\n\r\nAprès coup 🙂\r\n`,
+    );
+    const body = Buffer.concat([payload.subarray(0, payload.length - closing.length), field, closing]);
+    const res = await owner.request({ method: "POST", url: base(), payload: body, headers });
+    expect(res.statusCode).toBe(201);
+    expect(res.json().altText).toBe("Après coup 🙂");
+  });
+
+  it("explains that HEIC photos must be exported (this sharp build has no HEVC decoder)", async () => {
+    const heic = Buffer.concat([
+      Buffer.from([0, 0, 0, 24]),
+      Buffer.from("ftypheic\0\0\0\0mif1heic"),
+      Buffer.alloc(300, 3),
+    ]);
+    const res = await upload(owner, ws, heic, "IMG_0001.HEIC");
+    expect(res.statusCode).toBe(415);
+    expect(res.json().error.message).toContain("HEIC");
+  });
+
   it("refuses a request that is not multipart, or has no file", async () => {
     const json = await owner.post(base(), { file: "x" });
     expect(json.statusCode).toBe(415);

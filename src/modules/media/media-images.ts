@@ -28,7 +28,8 @@ export class UndecodableImage extends Error {}
 
 /**
  * Normalises an uploaded image. JPEG/PNG/WebP are re-encoded with the EXIF orientation applied and all
- * metadata (EXIF, GPS, XMP) removed; HEIC/AVIF become JPEG, which every network accepts; GIFs are kept
+ * metadata (EXIF, GPS, XMP) removed; AVIF becomes JPEG, which every network accepts (HEIC too, where the
+ * sharp build can decode HEVC — the prebuilt one cannot, so HEIC is refused as undecodable); GIFs are kept
  * byte for byte (no EXIF in GIF; re-encoding would degrade animations). An animated GIF gets a duration.
  */
 export async function processImage(input: Buffer, mimeType: string): Promise<ProcessedImage> {
