@@ -292,6 +292,9 @@ describe("delete", () => {
     expect(refusedVariant.json().error.details.postIds).toEqual([post2.id]);
     expect((await owner.get(`${base()}/${m.id}`)).statusCode).toBe(200);
 
+    // A failed post can be sent again: it still holds the media.
+    await t.ctx.db.updateTable("posts").set({ status: "failed" }).where("id", "=", post.id).execute();
+    expect((await owner.delete(`${base()}/${m.id}`)).statusCode).toBe(409);
     // Once published, the post no longer holds the media back.
     await t.ctx.db.updateTable("posts").set({ status: "published" }).where("id", "=", post.id).execute();
     const row = await t.ctx.db.selectFrom("media").selectAll().where("id", "=", m.id).executeTakeFirstOrThrow();

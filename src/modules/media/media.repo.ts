@@ -174,8 +174,9 @@ export async function upsertRendition(db: Db, row: Omit<RenditionRow, "id" | "cr
 }
 
 /**
- * Posts that still need the media: not yet delivered (or being delivered) and referencing it in the
- * post's media or one of its targets' variants. Published, failed, missed and cancelled posts do not block.
+ * Posts that may still send the media, referencing it in the post's media or in a target's variant: every
+ * post but published and cancelled ones (a failed, missed or unconfirmed post can be sent again), and in
+ * variants only targets that are neither published nor cancelled.
  */
 export async function postsUsing(db: Db, workspaceId: string, mediaId: string): Promise<string[]> {
   const needle = JSON.stringify([mediaId]);
@@ -183,15 +184,7 @@ export async function postsUsing(db: Db, workspaceId: string, mediaId: string): 
     .selectFrom("posts")
     .select("posts.id")
     .where("posts.workspace_id", "=", workspaceId)
-    .where("posts.status", "in", [
-      "draft",
-      "in_review",
-      "changes_requested",
-      "approved",
-      "scheduled",
-      "publishing",
-      "unconfirmed",
-    ])
+    .where("posts.status", "not in", ["published", "cancelled"])
     .where((eb) =>
       eb.or([
         sql<boolean>`posts.media_ids @> ${needle}::jsonb`,
