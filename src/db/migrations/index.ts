@@ -1,6 +1,7 @@
 import type { Migration } from "kysely";
 import * as m0001 from "./0001-foundation.js";
 import * as m0002 from "./0002-publishing.js";
+import * as m0003 from "./0003-calendar.js";
 
 /**
  * Every migration, in order. Names are permanent: a released name is never renamed or reused.
@@ -9,4 +10,5 @@ import * as m0002 from "./0002-publishing.js";
 export const migrations: Record<string, Migration> = {
   "0001-foundation": m0001,
   "0002-publishing": m0002,
+  "0003-calendar": m0003,
 };

@@ -1,6 +1,6 @@
 import type { AppContext } from "../../context.js";
 import type { AuthUser } from "../auth/auth.service.js";
-import { instantToLocal } from "../scheduler/local-time.js";
+import { instantToLocal, offsetMinutes } from "../scheduler/local-time.js";
 import { authorize } from "../workspaces/workspaces.service.js";
 import * as repo from "./calendar.repo.js";
 import type { CalendarEntry, CalendarQuery } from "./calendar.schema.js";
@@ -15,7 +15,37 @@ export function excerpt(text: string, max = EXCERPT): string {
   return chars.length <= max ? flat : `${chars.slice(0, max - 1).join("")}…`;
 }
 
-function present(row: repo.RangeRow, tz: string, at: Date, occurrenceOf: string | null): CalendarEntry {
+/**
+ * instantToLocal for many instants of one zone: the zone's offset is looked up once per UTC day (at both
+ * ends) and reused when it is the same, i.e. on every day without a DST change; days with a change take
+ * the exact path. A month of 800 posts costs ~60 Intl calls instead of 800.
+ */
+export function localClock(tz: string): { tz: string; local(at: Date): string } {
+  const byDay = new Map<number, number | null>();
+  return {
+    tz,
+    local(at: Date) {
+      const day = Math.floor(at.getTime() / 86_400_000);
+      let offset = byDay.get(day);
+      if (offset === undefined) {
+        const a = offsetMinutes(new Date(day * 86_400_000), tz);
+        const b = offsetMinutes(new Date((day + 1) * 86_400_000 - 1000), tz);
+        offset = a === b ? a : null;
+        byDay.set(day, offset);
+      }
+      if (offset === null) return instantToLocal(at, tz);
+      return new Date(at.getTime() + offset * 60_000).toISOString().slice(0, 16);
+    },
+  };
+}
+
+function present(
+  row: repo.RangeRow,
+  clock: ReturnType<typeof localClock>,
+  at: Date,
+  occurrenceOf: string | null,
+): CalendarEntry {
+  const tz = clock.tz;
   return {
     postId: row.id,
     key: occurrenceOf ? `${occurrenceOf}@${at.toISOString()}` : row.id,
@@ -23,7 +53,7 @@ function present(row: repo.RangeRow, tz: string, at: Date, occurrenceOf: string 
     excerpt: excerpt(row.body),
     linkUrl: row.link_url,
     scheduledAt: at.toISOString(),
-    scheduledLocal: instantToLocal(at, tz),
+    scheduledLocal: clock.local(at),
     timezone: tz,
     campaign:
       row.campaign_id && row.campaign_name
@@ -69,7 +99,8 @@ const SERIES_CARRY_ON = new Set([
  */
 export async function range(ctx: AppContext, user: AuthUser, workspaceId: string, q: CalendarQuery) {
   await authorize(ctx, user, workspaceId, "posts.read");
-  const tz = await repo.workspaceZone(ctx.db, workspaceId);
+  const look = await repo.lookups(ctx.db, workspaceId);
+  const tz = look.timezone;
   const from = new Date(q.from);
   const to = new Date(q.to);
   const filters: repo.RangeFilters = {
@@ -79,7 +110,7 @@ export async function range(ctx: AppContext, user: AuthUser, workspaceId: string
     tags: q.tags,
     statuses: q.statuses,
   };
-  const entries = await entriesBetween(ctx, workspaceId, tz, from, to, filters);
+  const entries = await entriesBetween(ctx, workspaceId, from, to, filters, look);
   return { timezone: tz, from: from.toISOString(), to: to.toISOString(), entries };
 }
 
@@ -87,17 +118,20 @@ export async function range(ctx: AppContext, user: AuthUser, workspaceId: string
 export async function entriesBetween(
   ctx: AppContext,
   workspaceId: string,
-  tz: string,
   from: Date,
   to: Date,
   filters: repo.RangeFilters = {},
+  lookups?: repo.Lookups,
 ): Promise<CalendarEntry[]> {
-  const rows = await repo.findInRange(ctx.db, workspaceId, from, to, filters);
-  const entries = rows.map((r) => present(r, tz, r.scheduled_at, null));
+  const look = lookups ?? (await repo.lookups(ctx.db, workspaceId));
+  const tz = look.timezone;
+  const local = localClock(tz);
+  const rows = await repo.findInRange(ctx.db, workspaceId, from, to, filters, look);
+  const entries = rows.map((r) => present(r, local, r.scheduled_at, null));
   // Occurrences are "scheduled" by nature: a status filter that excludes it excludes them too.
   if (filters.statuses && !filters.statuses.includes("scheduled")) return entries;
   const { statuses: _ignored, ...seriesFilters } = filters;
-  const series = (await repo.findInRange(ctx.db, workspaceId, from, to, seriesFilters, true)).filter((s) =>
+  const series = (await repo.findInRange(ctx.db, workspaceId, from, to, seriesFilters, look, true)).filter((s) =>
     SERIES_CARRY_ON.has(s.status),
   );
   if (!series.length) return entries;
@@ -112,7 +146,7 @@ export async function entriesBetween(
     for (const occ of occurrencesBetween(s.recurrence as string, start, tz, from, to)) {
       if (occ.instant.getTime() <= s.scheduled_at.getTime() || occ.instant <= now) continue;
       if (done.has(`${s.id}@${occ.instant.toISOString()}`)) continue;
-      entries.push(present(s, tz, occ.instant, s.id));
+      entries.push(present(s, local, occ.instant, s.id));
     }
   }
   return entries.sort((a, b) => a.scheduledAt.localeCompare(b.scheduledAt) || a.key.localeCompare(b.key));

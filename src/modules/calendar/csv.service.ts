@@ -7,7 +7,7 @@ import type { AuthUser } from "../auth/auth.service.js";
 import { recordPostEvent } from "../publishing/post-events.repo.js";
 import { instantToLocal } from "../scheduler/local-time.js";
 import { authorize } from "../workspaces/workspaces.service.js";
-import { findInRange } from "./calendar.repo.js";
+import { findInRange, lookups } from "./calendar.repo.js";
 import { COLUMNS, MAX_ROWS, parseCsv, type RowReport, type ValidRow, validateRow } from "./csv-import.js";
 import { sendJobs } from "./reschedule.service.js";
 
@@ -163,12 +163,9 @@ export async function exportCsv(
   q: { from: string; to: string; separator: "comma" | "semicolon" },
 ): Promise<string> {
   await authorize(ctx, user, workspaceId, "posts.read");
-  const ws = await ctx.db
-    .selectFrom("workspaces")
-    .select("timezone")
-    .where("id", "=", workspaceId)
-    .executeTakeFirstOrThrow();
-  const rows = await findInRange(ctx.db, workspaceId, new Date(q.from), new Date(q.to), {});
+  const look = await lookups(ctx.db, workspaceId);
+  const ws = { timezone: look.timezone };
+  const rows = await findInRange(ctx.db, workspaceId, new Date(q.from), new Date(q.to), {}, look);
   const records = rows.map((p) => {
     const local = instantToLocal(p.scheduled_at, ws.timezone);
     const live = p.targets.filter((t) => t.status !== "cancelled");

@@ -50,13 +50,7 @@ export async function feed(ctx: AppContext, token: string): Promise<string> {
     .executeTakeFirst();
   if (!ws) throw new AppError("not_found", { resource: "calendar" });
   const now = Date.now();
-  const entries = await entriesBetween(
-    ctx,
-    ws.id,
-    ws.timezone,
-    new Date(now - PAST_DAYS * DAY),
-    new Date(now + FUTURE_DAYS * DAY),
-  );
+  const entries = await entriesBetween(ctx, ws.id, new Date(now - PAST_DAYS * DAY), new Date(now + FUTURE_DAYS * DAY));
   const stamp = new Date(Math.floor(now / 1000) * 1000);
   const events: IcalEvent[] = [];
   for (const e of entries) {
