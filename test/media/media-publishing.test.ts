@@ -5,7 +5,7 @@ import path from "node:path";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppError } from "../../src/lib/errors.js";
-import { describeMedia, mediaForPublishing } from "../../src/modules/media/media.service.js";
+import { describeKnownMedia, describeMedia, mediaForPublishing } from "../../src/modules/media/media.service.js";
 import { fitUnderBytes, PRESETS } from "../../src/modules/media/media-images.js";
 import { sign } from "../../src/modules/media/media-signing.js";
 import { mp4Info, sniff } from "../../src/modules/media/media-sniff.js";
@@ -159,6 +159,9 @@ describe("for posts and the scheduler", () => {
     ]);
     expect(d[1]).toMatchObject({ width: 10, height: 20, altText: "Été 🌞", mimeType: "image/jpeg", durationMs: null });
     expect(await describeMedia(t.ctx, ws, [])).toEqual([]);
+    const known = await describeKnownMedia(t.ctx, ws, [a.id, foreign.id, "nope", a.id]);
+    expect([...known.keys()]).toEqual([a.id]);
+    expect(known.get(a.id)?.altText).toBe("Été 🌞");
     const err = await describeMedia(t.ctx, ws, [a.id, foreign.id, "nope"], { path: "body.mediaIds" }).catch((e) => e);
     expect(err).toBeInstanceOf(AppError);
     expect(err.code).toBe("unknown_media");

@@ -56,7 +56,11 @@ export async function describeMedia(
   options: { path?: string } = {},
 ): Promise<MediaDescription[]> {
   const rows = await rowsInOrder(ctx, workspaceId, ids, options.path ?? "mediaIds");
-  return rows.map((r) => ({
+  return rows.map(describe);
+}
+
+function describe(r: repo.MediaRow): MediaDescription {
+  return {
     id: r.id,
     kind: kindOf(r),
     mimeType: r.mime_type,
@@ -65,7 +69,20 @@ export async function describeMedia(
     height: r.height,
     durationMs: r.duration_ms,
     altText: r.alt_text,
-  }));
+  };
+}
+
+/**
+ * The descriptions of those `ids` that exist in the workspace, by id, without throwing: for views of posts
+ * whose media may have been deleted since (one query, where describeMedia would fail on the first gap).
+ */
+export async function describeKnownMedia(
+  ctx: AppContext,
+  workspaceId: string,
+  ids: string[],
+): Promise<Map<string, MediaDescription>> {
+  const rows = await repo.findMany(ctx.db, workspaceId, [...new Set(ids)].filter(isUuid));
+  return new Map(rows.map((r) => [r.id, describe(r)]));
 }
 
 /**
