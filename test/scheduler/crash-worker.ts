@@ -11,6 +11,7 @@ import { enqueueTarget } from "../../src/modules/scheduler/scheduler.service.js"
 import * as workspaces from "../../src/modules/workspaces/workspaces.service.js";
 import { createContext } from "../../src/runtime.js";
 import { PROFILES } from "../../src/shared/networks/profiles.js";
+import { webhookAccount } from "./fixtures.js";
 
 const ctx = await createContext(loadConfig(process.env), { logger: pino({ level: "warn" }) });
 overrideConnector({
@@ -41,11 +42,7 @@ const ws = await workspaces.create(
     locale: "fr",
   },
 );
-const account = await ctx.db
-  .insertInto("social_accounts")
-  .values({ workspace_id: ws.id, network: "webhook", display_name: "Mattermost #com", settings: "{}" })
-  .returning("id")
-  .executeTakeFirstOrThrow();
+const account = { id: await webhookAccount({ ctx }, ws.id, "Mattermost #com") };
 const at = new Date();
 const targets: { postId: string; targetId: string }[] = [];
 for (const body of ["Ce soir : Carmen 🎭", "Demain : répétition publique 🎻"]) {

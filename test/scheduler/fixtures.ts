@@ -65,21 +65,25 @@ export class FakeNetwork {
 export const transient = (msg = "HTTP 500 Internal Server Error") =>
   new ConnectorError("transient", msg, { status: 500 });
 
+/** A webhook account with credentials encrypted the way the accounts service stores them. */
+export async function webhookAccount(t: Pick<TestApp, "ctx">, workspaceId: string, name = "Slack #annonces") {
+  const { id } = await t.ctx.db
+    .insertInto("social_accounts")
+    .values({ workspace_id: workspaceId, network: "webhook", display_name: name, settings: "{}" })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  const credentials_enc = t.ctx.secrets.encryptJson({ url: "http://127.0.0.1:9/hook", secret: "s3cret" }, id);
+  await t.ctx.db.updateTable("social_accounts").set({ credentials_enc }).where("id", "=", id).execute();
+  return id;
+}
+
 /** A webhook account, a scheduled post and its target due at `at` (inserted directly: the scheduler's input). */
 export async function scheduledTarget(
   t: TestApp,
   workspaceId: string,
   options: { at: Date; body?: string; authorId?: string | null; accountId?: string } = { at: new Date() },
 ) {
-  const accountId =
-    options.accountId ??
-    (
-      await t.ctx.db
-        .insertInto("social_accounts")
-        .values({ workspace_id: workspaceId, network: "webhook", display_name: "Slack #annonces", settings: "{}" })
-        .returning("id")
-        .executeTakeFirstOrThrow()
-    ).id;
+  const accountId = options.accountId ?? (await webhookAccount(t, workspaceId));
   const post = await t.ctx.db
     .insertInto("posts")
     .values({

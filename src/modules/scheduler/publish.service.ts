@@ -100,7 +100,9 @@ async function publishOne(ctx: AppContext, t: repo.ClaimedTarget): Promise<void>
     outcome =
       err instanceof PublishSetupError
         ? { kind: "setup_error", code: err.code, message: err.message }
-        : { kind: "network_error", error: new ConnectorError("transient", (err as Error)?.message ?? String(err)) };
+        : err instanceof ConnectorError
+          ? { kind: "network_error", error: err }
+          : { kind: "network_error", error: new ConnectorError("transient", (err as Error)?.message ?? String(err)) };
   }
   await recordOutcome(ctx, t, outcome);
 }

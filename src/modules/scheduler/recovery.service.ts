@@ -1,3 +1,4 @@
+import { getConnector } from "../../connectors/registry.js";
 import type { AppContext } from "../../context.js";
 import { buildRequest, notifyTarget, transition } from "./publish.service.js";
 import { publishDeps } from "./publish-deps.js";
@@ -38,7 +39,7 @@ export async function reconcile(ctx: AppContext, now = new Date()) {
 
 async function lookUp(
   ctx: AppContext,
-  t: { workspace_id: string; post_id: string; id: string; account_id: string },
+  t: { workspace_id: string; post_id: string; id: string; account_id: string; network: string },
   where: { workspaceId: string; targetId: string; attempts: number },
 ): Promise<"unconfirmed" | "published" | "rescheduled"> {
   try {
@@ -61,7 +62,8 @@ async function lookUp(
       });
       return ok ? "published" : "unconfirmed";
     }
-    if (!(connector as MaybeIdempotent).guaranteesIdempotency) return "unconfirmed";
+    // The registry's own adapter says so (the bound copy the accounts service hands out does not carry it).
+    if (!(getConnector(t.network) as MaybeIdempotent | undefined)?.guaranteesIdempotency) return "unconfirmed";
     const runAt = new Date();
     const ok = await transition(ctx, t, { ...where, from: ["unconfirmed"] }, "scheduled", {
       set: { next_attempt_at: runAt, error_code: null },
