@@ -149,7 +149,7 @@ describe("upload", () => {
   it("reads the alt text whether it comes before or after the file", async () => {
     const { payload, headers } = multipart({ data: await jpeg(14, 14, { seed: 50 }), filename: "après.jpg" });
     // Move the field after the file: rebuild the body with the field part appended before the closing line.
-    const boundary = headers["content-type"].split("boundary=")[1] as string;
+    const boundary = String(headers["content-type"]).split("boundary=")[1] as string;
     const closing = Buffer.from(`--${boundary}--\r\n`);
     const field = Buffer.from(
       `--${boundary}\r\nContent-Disposition: form-data; name="altText"\r\n\r\nAprès coup 🙂\r\n`,

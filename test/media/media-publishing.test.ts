@@ -228,7 +228,7 @@ describe("for posts and the scheduler", () => {
     await put(m.id, "4:5");
     const [r45] = await mediaForPublishing(t.ctx, ws, [m.id], "4:5");
     const [r11] = await mediaForPublishing(t.ctx, ws, [m.id], "1:1");
-    expect(r45!.width * 5).toBe(r45!.height * 4);
+    expect(Number(r45!.width) * 5).toBe(Number(r45!.height) * 4);
     expect(r45!.url).toContain("/4x5?");
     expect(r11!.url).toContain("/original?");
     const served = await fetch(r45!.url);
