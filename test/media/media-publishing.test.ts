@@ -250,6 +250,10 @@ describe("for posts and the scheduler", () => {
     const meta = await sharp(fitted.data).metadata();
     expect([meta.width, meta.height]).toEqual([fitted.width, fitted.height]);
     expect(fitted.width / fitted.height).toBeCloseTo(4 / 3, 1);
+    const wide = await fitUnderBytes(await jpeg(3000, 1000), 1_000_000);
+    expect([wide.width, wide.height]).toEqual([2048, 683]);
+    const portrait = await fitUnderBytes(await jpeg(300, 200, { orientation: 6 }), 1_000_000, { maxSide: 150 });
+    expect([portrait.width, portrait.height]).toEqual([100, 150]);
     const small = await jpeg(20, 20);
     expect((await fitUnderBytes(small, 1_000_000)).data).toBe(small);
   });

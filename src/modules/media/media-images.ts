@@ -70,7 +70,7 @@ export async function processImage(input: Buffer, mimeType: string): Promise<Pro
       ? { p: pipeline.png(), mime: "image/png", ext: "png" }
       : mimeType === "image/webp"
         ? { p: pipeline.webp({ quality: 90 }), mime: "image/webp", ext: "webp" }
-        : { p: pipeline.jpeg({ quality: 90, mozjpeg: true }), mime: "image/jpeg", ext: "jpg" };
+        : { p: pipeline.jpeg({ quality: 90 }), mime: "image/jpeg", ext: "jpg" };
   const { data, info } = await encoded.p.toBuffer({ resolveWithObject: true }).catch((err) => {
     throw new UndecodableImage(String(err));
   });
@@ -125,35 +125,51 @@ export async function renderPreset(
   const { data, info } = await pipeline
     .resize(size.width, size.height, { fit: "cover", position: crop ? "centre" : "attention" })
     .flatten({ background: "#ffffff" })
-    .jpeg({ quality: 85, mozjpeg: true })
+    .jpeg({ quality: 85 })
     .toBuffer({ resolveWithObject: true });
   return { data, width: info.width, height: info.height };
 }
 
 /**
- * Fits an image under `maxBytes` (Bluesky: 1,000,000) by lowering JPEG quality, then shrinking by 15 %
- * steps. Returns the input untouched when it already fits. Throws if 40 px wide still does not fit.
+ * Fits an image under `maxBytes` (Bluesky: 1,000,000) as JPEG: at most `maxSide` px on the long side
+ * (default 2048), quality 85 then 70, then smaller by the square root of the byte excess (JPEG size grows
+ * roughly with the pixel count), so it converges in a few encodes. Returns the input untouched when it
+ * already fits and is a JPEG, PNG or WebP within `maxSide`. Throws if 64 px still does not fit.
  */
 export async function fitUnderBytes(
   input: Buffer,
   maxBytes: number,
+  options: { maxSide?: number } = {},
 ): Promise<{ data: Buffer; mimeType: string; width: number; height: number }> {
+  const maxSide = options.maxSide ?? MAX_SIDE;
   const meta = await sharp(input).metadata();
-  if (input.length <= maxBytes && meta.format && ["jpeg", "png", "webp"].includes(meta.format)) {
-    return { data: input, mimeType: `image/${meta.format}`, width: meta.width ?? 0, height: meta.height ?? 0 };
+  const w0 = meta.autoOrient?.width ?? meta.width ?? maxSide;
+  const h0 = meta.autoOrient?.height ?? meta.height ?? maxSide;
+  if (input.length <= maxBytes && Math.max(w0, h0) <= maxSide && ["jpeg", "png", "webp"].includes(meta.format ?? "")) {
+    return { data: input, mimeType: `image/${meta.format}`, width: w0, height: h0 };
   }
-  let width = meta.width ?? MAX_SIDE;
-  for (let step = 0; step < 30 && width >= 40; step++) {
-    for (const quality of [85, 75, 65]) {
-      const { data, info } = await sharp(input)
-        .rotate()
-        .resize({ width, withoutEnlargement: true })
-        .flatten({ background: "#ffffff" })
-        .jpeg({ quality, mozjpeg: true })
+  // Decode and orient once; each attempt then only resizes and encodes.
+  const base = await sharp(input)
+    .rotate()
+    .resize(maxSide, maxSide, { fit: "inside", withoutEnlargement: true })
+    .flatten({ background: "#ffffff" })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  const raw = { width: base.info.width, height: base.info.height, channels: base.info.channels };
+  let scale = 1;
+  for (let step = 0; step < 12; step++) {
+    const width = Math.max(1, Math.round(raw.width * scale));
+    if (width < 64 && step > 0) break;
+    let last = 0;
+    for (const quality of [85, 70]) {
+      const { data, info } = await sharp(base.data, { raw })
+        .resize({ width })
+        .jpeg({ quality })
         .toBuffer({ resolveWithObject: true });
       if (data.length <= maxBytes) return { data, mimeType: "image/jpeg", width: info.width, height: info.height };
+      last = data.length;
     }
-    width = Math.floor(width * 0.85);
+    scale *= Math.min(0.9, Math.sqrt(maxBytes / last) * 0.95);
   }
   throw new Error(`cannot fit the image under ${maxBytes} bytes`);
 }
