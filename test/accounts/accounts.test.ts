@@ -162,6 +162,20 @@ describe("update and remove", () => {
     const res = await manager.patch(url, { displayName: "Zapier — CRM", settings: { format: "slack" } });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ displayName: "Zapier — CRM", settings: { format: "slack" } });
+    // The next publication uses the new format, with the same credentials.
+    const loaded = await accounts.loadForPublishing(t.ctx, ws, acc.id);
+    await loaded.connector.publish(loaded.secrets, {
+      idempotencyKey: "k-format",
+      postId: "p",
+      targetId: "t",
+      workspaceId: ws,
+      text: "Réunion à 10 h",
+      linkUrl: null,
+      media: [],
+      options: {},
+      scheduledAt: null,
+    });
+    expect(rx.requests.at(-1)!.json).toMatchObject({ text: "Réunion à 10 h" });
     expect((await manager.patch(url, {})).statusCode).toBe(400);
     expect((await manager.patch(url, { settings: { url: "https://evil.example" } })).statusCode).toBe(400);
     expect((await viewer.patch(url, { displayName: "x" })).statusCode).toBe(403);
@@ -175,6 +189,37 @@ describe("update and remove", () => {
     expect((await manager.delete(url)).statusCode).toBe(404);
     const audit = (await owner.get(`/api/workspaces/${ws}/audit`)).json();
     expect(audit[0]).toMatchObject({ action: "account.removed", data: { displayName: "À supprimer" } });
+  });
+});
+
+describe("remove while publishing", () => {
+  it("refuses (409) while a target is being published, then removes the account with its targets", async () => {
+    const acc = (await connect(owner, { url: rx.url("/busy"), testPing: false })).json().account;
+    const post = await t.ctx.db
+      .insertInto("posts")
+      .values({ workspace_id: ws, media_ids: JSON.stringify([]), options: JSON.stringify({}) })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    const target = await t.ctx.db
+      .insertInto("post_targets")
+      .values({
+        workspace_id: ws,
+        post_id: post.id,
+        account_id: acc.id,
+        options: JSON.stringify({}),
+        status: "publishing",
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    const url = `/api/workspaces/${ws}/accounts/${acc.id}`;
+    const busy = await owner.delete(url);
+    expect(busy.statusCode).toBe(409);
+    expect(busy.json().error.code).toBe("account_busy");
+    expect((await owner.get(url)).statusCode).toBe(200);
+    await t.ctx.db.updateTable("post_targets").set({ status: "failed" }).where("id", "=", target.id).execute();
+    expect((await owner.delete(url)).statusCode).toBe(204);
+    const left = await t.ctx.db.selectFrom("post_targets").select("id").where("id", "=", target.id).execute();
+    expect(left).toEqual([]);
   });
 });
 
