@@ -137,6 +137,18 @@ describe("videos", () => {
     expect(mp4Info(Buffer.from("not an mp4 at all"))).toEqual({ durationMs: null, width: null, height: null });
   });
 
+  it("refuses a decompression bomb (a small PNG claiming 108 megapixels)", async () => {
+    const bomb = await sharp({ create: { width: 12000, height: 9000, channels: 3, background: "#fff" } })
+      .png({ compressionLevel: 9 })
+      .toBuffer();
+    expect(bomb.length).toBeLessThan(1_000_000);
+    const res = await upload(owner, ws, bomb, "bombe.png");
+    expect(res.statusCode).toBe(415);
+    expect(await t.ctx.db.selectFrom("media").select("id").where("original_name", "=", "bombe.png").execute()).toEqual(
+      [],
+    );
+  });
+
   it("accepts AVIF when sharp can decode it, stored as JPEG", async () => {
     const avif = await sharp({ create: { width: 32, height: 24, channels: 3, background: "#c33" } })
       .avif()

@@ -12,6 +12,8 @@ export type Preset = (typeof PRESETS)[number];
 const UNITS: Record<Preset, [number, number]> = { "1:1": [1, 1], "4:5": [4, 5], "1.91:1": [191, 100], "9:16": [9, 16] };
 const MAX_SIDE = 2048;
 const THUMB_SIDE = 400;
+/** Decompression bombs: a few-kB PNG can claim 16k×16k pixels. 100 MP covers every camera sold today. */
+const MAX_PIXELS = 100_000_000;
 
 export interface ProcessedImage {
   data: Buffer;
@@ -35,11 +37,12 @@ export class UndecodableImage extends Error {}
 export async function processImage(input: Buffer, mimeType: string): Promise<ProcessedImage> {
   let meta: Metadata;
   try {
-    meta = await sharp(input, { animated: true }).metadata();
+    meta = await sharp(input, { animated: true, limitInputPixels: MAX_PIXELS }).metadata();
+    if ((meta.width ?? 0) * (meta.pageHeight ?? meta.height ?? 0) > MAX_PIXELS) throw new Error("too many pixels");
   } catch (err) {
     throw new UndecodableImage(String(err));
   }
-  const thumbnail = await sharp(input)
+  const thumbnail = await sharp(input, { limitInputPixels: MAX_PIXELS })
     .rotate()
     .resize(THUMB_SIDE, THUMB_SIDE, { fit: "inside", withoutEnlargement: true })
     .webp({ quality: 80 })
@@ -64,7 +67,7 @@ export async function processImage(input: Buffer, mimeType: string): Promise<Pro
       thumbnail,
     };
   }
-  const pipeline = sharp(input).rotate();
+  const pipeline = sharp(input, { limitInputPixels: MAX_PIXELS }).rotate();
   const encoded =
     mimeType === "image/png"
       ? { p: pipeline.png(), mime: "image/png", ext: "png" }
