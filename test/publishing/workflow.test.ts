@@ -355,3 +355,33 @@ describe("roles", () => {
     expect((await b.owner.post(`${b.base}/posts/${p.id}/approve`, {})).statusCode).toBe(404);
   });
 });
+
+describe("concurrency", () => {
+  it("two approvals at once: one wins, the other gets 409, and the trail has one decision", async () => {
+    const p = await draft();
+    await a.editor.post(url(p.id, "submit"));
+    const results = await Promise.all([
+      a.reviewer.post(url(p.id, "approve"), { comment: "Oui" }),
+      a.owner.post(url(p.id, "approve"), { comment: "Oui aussi" }),
+    ]);
+    expect(results.map((r) => r.statusCode).sort()).toEqual([200, 409]);
+    expect(results.find((r) => r.statusCode === 409)?.json().error.code).toBe("post_not_in_review");
+    // The loser's comment was rolled back with its decision.
+    expect((await a.viewer.get(url(p.id, "comments"))).json()).toHaveLength(1);
+    const decisions = (await a.viewer.get(url(p.id, "events")))
+      .json()
+      .filter((e: { fromStatus: string }) => e.fromStatus === "in_review");
+    expect(decisions).toHaveLength(1);
+  });
+
+  it("two edits at the same version: exactly one is saved", async () => {
+    const p = await draft();
+    const results = await Promise.all(
+      ["Version A ✍️", "Version B ✍️"].map((body) => a.editor.patch(url(p.id), { version: p.version, body })),
+    );
+    expect(results.map((r) => r.statusCode).sort()).toEqual([200, 409]);
+    const saved = (await a.viewer.get(url(p.id))).json();
+    expect(saved.version).toBe(p.version + 1);
+    expect(saved.body).toBe(results.find((r) => r.statusCode === 200)?.json().body);
+  });
+});
