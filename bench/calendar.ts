@@ -125,14 +125,19 @@ async function runEngine(engine: "pglite" | "postgres") {
     for (let i = 0; i < 5; i++) await app.inject({ method: "GET", url: url(i), headers: { cookie } }); // warm-up
     const times: number[] = [];
     let entries = 0;
+    const cpu: number[] = [];
     for (const m of months) {
       const s = performance.now();
+      const c = process.cpuUsage();
       const res = await app.inject({ method: "GET", url: url(m), headers: { cookie } });
       times.push(performance.now() - s);
+      const d = process.cpuUsage(c);
+      cpu.push((d.user + d.system) / 1000);
       if (res.statusCode !== 200) throw new Error(`calendar ${res.statusCode}: ${res.body.slice(0, 200)}`);
       entries += res.json().entries.length;
     }
     times.sort((a, b) => a - b);
+    cpu.sort((a, b) => a - b);
     const plan = await sql<{ "QUERY PLAN": string }>`explain select id from posts
       where workspace_id = ${workspaceId} and scheduled_at >= now() and scheduled_at < now() + interval '31 days'`.execute(
       ctx.db,
@@ -144,6 +149,8 @@ async function runEngine(engine: "pglite" | "postgres") {
       p50: pct(times, 50),
       p95: pct(times, 95),
       p99: pct(times, 99),
+      cpuP50: pct(cpu, 50),
+      cpuP95: pct(cpu, 95),
       max: times[times.length - 1] ?? 0,
       plan: plan.rows.map((r) => r["QUERY PLAN"]).join(" | "),
     };
@@ -165,11 +172,13 @@ for (const e of engines) {
   results.push(await runEngine(e));
 }
 const f = (n: number) => n.toFixed(1);
-console.log("\n| engine | seed | posts per month view | p50 | p95 | p99 | max | target p95 ≤ 50 ms |");
-console.log("|---|---|---|---|---|---|---|---|");
+console.log(
+  "\n| engine | seed | posts per month view | p50 | p95 | p99 | max | API-process CPU p50 / p95 | target p95 ≤ 50 ms |",
+);
+console.log("|---|---|---|---|---|---|---|---|---|");
 for (const r of results) {
   console.log(
-    `| ${r.engine} | ${(r.seedMs / 1000).toFixed(1)} s | ${r.avgEntries} | ${f(r.p50)} ms | ${f(r.p95)} ms | ${f(r.p99)} ms | ${f(r.max)} ms | ${r.p95 <= 50 ? "met" : "MISSED"} |`,
+    `| ${r.engine} | ${(r.seedMs / 1000).toFixed(1)} s | ${r.avgEntries} | ${f(r.p50)} ms | ${f(r.p95)} ms | ${f(r.p99)} ms | ${f(r.max)} ms | ${f(r.cpuP50)} / ${f(r.cpuP95)} ms | ${r.p95 <= 50 ? "met" : "MISSED"} |`,
   );
 }
 for (const r of results) console.log(`\n${r.engine} plan of the range scan: ${r.plan}`);
