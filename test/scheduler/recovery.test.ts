@@ -168,7 +168,13 @@ describe("sweeper", () => {
   it("respects the workspace's grace period setting", async () => {
     const strict = await createWorkspace(owner, "Zéro tolérance");
     await t.ctx.db.updateTable("workspaces").set({ missed_grace_minutes: 0 }).where("id", "=", strict).execute();
+    // A job a few seconds late is still published with a grace of 0 (jobs never run at the exact ms)…
+    const onTime = await scheduledTarget(t, strict, { at: new Date(Date.now() - 3_000) });
+    net = new FakeNetwork();
+    expect(await publishTargets(t.ctx, [onTime.targetId])).toBe(1);
+    // …but past the sweeper's minute it is missed, and not claimed either.
     const s = await scheduledTarget(t, strict, { at: new Date(Date.now() - 90_000) });
+    expect(await publishTargets(t.ctx, [s.targetId])).toBe(0);
     expect(await sweep(t.ctx, { workspaceId: strict })).toEqual({ requeued: 0, missed: 1 });
     expect((await targetRow(t, s.targetId)).status).toBe("missed");
   });

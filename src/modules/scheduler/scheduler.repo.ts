@@ -49,7 +49,8 @@ export async function postIdsOfTargets(db: Kysely<DB>, targetIds: string[]): Pro
 
 /**
  * The claim: one guarded UPDATE takes every given target that is still `scheduled`, due (1 s early is
- * fine), not past its grace period (the sweeper marks those missed), in a workspace not crisis-paused,
+ * fine), not past its grace period (the sweeper marks those missed; a grace of 0 still allows the minute
+ * the sweeper waits before it calls a target overdue, or every job would arrive "too late"), in a workspace not crisis-paused,
  * on an active account. A target another worker claimed first is no longer `scheduled`: PostgreSQL
  * re-checks the condition on the row it waited for, so exactly one claim wins.
  */
@@ -63,7 +64,7 @@ export async function claimTargets(trx: Kysely<DB>, targetIds: string[], leaseSe
      where t.id in (${sql.join(targetIds)})
        and t.status = 'scheduled'
        and t.next_attempt_at <= now() + interval '1 second'
-       and t.next_attempt_at >= now() - make_interval(mins => w.missed_grace_minutes)
+       and t.next_attempt_at >= now() - greatest(make_interval(mins => w.missed_grace_minutes), interval '1 minute')
        and w.id = t.workspace_id and w.crisis_paused_at is null
        and a.id = t.account_id and a.workspace_id = t.workspace_id and a.status = 'active'
        and p.id = t.post_id and p.workspace_id = t.workspace_id
