@@ -253,5 +253,13 @@ describe("iCal feed", () => {
 
   it("is refused to editors and to other clients", async () => {
     expect((await other.post(`/api/workspaces/${ws}/ical`)).statusCode).toBe(404);
+    const editor = await signUp(t, "csv.editor@agence.fr");
+    await t.ctx.db
+      .insertInto("memberships")
+      .values({ workspace_id: ws, user_id: editor.user.id, role: "editor" })
+      .execute();
+    const res = await editor.post(`/api/workspaces/${ws}/ical`);
+    expect(res.statusCode).toBe(403);
+    expect(res.json().error.code).toBe("forbidden");
   });
 });
