@@ -140,6 +140,13 @@ describe("upload", () => {
     expect(second.json().altText).toBe("Premier");
     const rows = await t.ctx.db.selectFrom("media").select("id").where("sha256", "=", first.json().sha256).execute();
     expect(rows).toHaveLength(1);
+    // Two uploads of one new file at the same moment: one row, both answers name it.
+    const same = await png(51, 51, 1);
+    const both = await Promise.all([upload(owner, ws, same, "x.png"), upload(owner, ws, same, "y.png")]);
+    expect(both.map((r) => r.statusCode).sort()).toEqual([200, 201]);
+    expect(both[0]?.json().id).toBe(both[1]?.json().id);
+    const sha = both[0]?.json().sha256 as string;
+    expect(await t.ctx.db.selectFrom("media").select("id").where("sha256", "=", sha).execute()).toHaveLength(1);
     // Another workspace is another library.
     const elsewhere = await upload(owner, other, bytes, "a.png");
     expect(elsewhere.statusCode).toBe(201);
