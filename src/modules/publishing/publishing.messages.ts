@@ -31,9 +31,11 @@ export function deleteMessage(locale: Locale, publishedCount: number): string {
   return publishedCount > 0 ? text(locale, "deletedPublished", { count: publishedCount }) : text(locale, "deleted");
 }
 
-/** Up to 80 characters of a post's text, for notifications. */
+const graphemes = new Intl.Segmenter("fr", { granularity: "grapheme" });
+
+/** Up to 80 characters (graphemes: an emoji is never cut in half) of a post's text, for notifications. */
 export function excerpt(body: string): string {
   const flat = body.replace(/\s+/g, " ").trim();
-  const chars = [...flat];
+  const chars = [...graphemes.segment(flat)].map((g) => g.segment);
   return chars.length > 80 ? `${chars.slice(0, 79).join("")}…` : flat;
 }
