@@ -153,6 +153,23 @@ describe("range query", () => {
     // A status filter without "scheduled" leaves occurrences out.
     const drafts = await cal("from=2030-05-01T00:00:00Z&to=2030-05-27T00:00:00Z&statuses=draft");
     expect(drafts.json().entries).toEqual([]);
+    // A draft series shows its occurrences as planned drafts.
+    await t.ctx.db
+      .updateTable("posts")
+      .set({ status: "draft" })
+      .where("id", "=", series as string)
+      .execute();
+    const planned = (await cal("from=2030-05-01T00:00:00Z&to=2030-05-27T00:00:00Z&statuses=draft")).json().entries;
+    expect(planned.map((e: { status: string; occurrence: unknown }) => [e.status, e.occurrence !== null])).toEqual([
+      ["draft", false],
+      ["draft", true],
+      ["draft", true],
+    ]);
+    await t.ctx.db
+      .updateTable("posts")
+      .set({ status: "scheduled" })
+      .where("id", "=", series as string)
+      .execute();
   });
 
   it("answers 404 for another client's workspace and 403 for nobody's secrets", async () => {

@@ -16,6 +16,16 @@ export function excerpt(text: string, max = EXCERPT): string {
 }
 
 /**
+ * What a future occurrence will be: planned like its series while the series is still in review (not
+ * created until the series is scheduled), otherwise scheduled.
+ */
+function occurrenceStatus(series: CalendarEntry["status"]): CalendarEntry["status"] {
+  return series === "draft" || series === "in_review" || series === "changes_requested" || series === "approved"
+    ? series
+    : "scheduled";
+}
+
+/**
  * instantToLocal for many instants of one zone: the zone's offset is looked up once per UTC day (at both
  * ends) and reused when it is the same, i.e. on every day without a DST change; days with a change take
  * the exact path. A month of 800 posts costs ~60 Intl calls instead of 800.
@@ -49,7 +59,7 @@ function present(
   return {
     postId: row.id,
     key: occurrenceOf ? `${occurrenceOf}@${at.toISOString()}` : row.id,
-    status: occurrenceOf ? "scheduled" : row.status,
+    status: occurrenceOf ? occurrenceStatus(row.status) : row.status,
     excerpt: excerpt(row.body),
     linkUrl: row.link_url,
     scheduledAt: at.toISOString(),
@@ -128,8 +138,8 @@ export async function entriesBetween(
   const local = localClock(tz);
   const rows = await repo.findInRange(ctx.db, workspaceId, from, to, filters, look);
   const entries = rows.map((r) => present(r, local, r.scheduled_at, null));
-  // Occurrences are "scheduled" by nature: a status filter that excludes it excludes them too.
-  if (filters.statuses && !filters.statuses.includes("scheduled")) return entries;
+  // Occurrences have the status they will be created with (see occurrenceStatus): filtered on that.
+  const wanted = filters.statuses ? new Set(filters.statuses) : null;
   const { statuses: _ignored, ...seriesFilters } = filters;
   const series = (await repo.findInRange(ctx.db, workspaceId, from, to, seriesFilters, look, true)).filter((s) =>
     SERIES_CARRY_ON.has(s.status),
@@ -146,6 +156,7 @@ export async function entriesBetween(
     for (const occ of occurrencesBetween(s.recurrence as string, start, tz, from, to)) {
       if (occ.instant.getTime() <= s.scheduled_at.getTime() || occ.instant <= now) continue;
       if (done.has(`${s.id}@${occ.instant.toISOString()}`)) continue;
+      if (wanted && !wanted.has(occurrenceStatus(s.status))) continue;
       entries.push(present(s, local, occ.instant, s.id));
     }
   }
