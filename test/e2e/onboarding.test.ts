@@ -224,7 +224,7 @@ describe("onboarding in the browser", () => {
     await expect
       .poll(async () => (await (await page.request.get(`${relais.baseUrl}/api/auth/session`)).json()).user.locale)
       .toBe("en");
-    await page.goto(`${workspaceUrl}/calendar`);
+    await page.goto(`${workspaceUrl}/inbox`);
     await visible(page.getByText("Coming soon", { exact: true }));
     await screenshot(page, "coming-soon-en");
   });
@@ -259,7 +259,7 @@ describe("onboarding in the browser", () => {
     await screenshot(p, "invitation-page");
     await p.getByRole("button", { name: "Créer mon compte et rejoindre l'espace" }).click();
     await p.waitForURL(`${workspaceUrl}/calendar`);
-    await visible(p.getByText("Arrive bientôt", { exact: true }));
+    await visible(p.getByRole("heading", { name: "Calendrier éditorial", level: 1 }));
 
     await p.getByTestId("workspace-switcher").click();
     await count(p.getByTestId("workspace-option"), 1);

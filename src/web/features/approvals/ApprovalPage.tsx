@@ -63,8 +63,9 @@ export function ApprovalPage() {
     {
       onSuccess: async (result, { action }) => {
         setComment("");
+        // A decision uses the link up: reloading it would only say so. Comments reload the thread.
         if (action !== "comments") setDecision(result as Decision);
-        await qc.invalidateQueries({ queryKey: key });
+        else await qc.invalidateQueries({ queryKey: key });
       },
     },
   );
@@ -105,7 +106,7 @@ export function ApprovalPage() {
               : t("approval.notDated")}
           </Text>
           <Text size="xs" c="dimmed">
-            {t("approval.expires", { date: formatDateTime(v.expiresAt) })}
+            {t("approval.expires", { date: formatDateTime(v.expiresAt, v.timezone) })}
           </Text>
         </Stack>
         {decision ? (
@@ -204,7 +205,7 @@ export function ApprovalPage() {
                     {c.authorName}
                   </Text>
                   <Text size="xs" c="dimmed">
-                    {formatDateTime(c.createdAt)}
+                    {formatDateTime(c.createdAt, v.timezone)}
                   </Text>
                   {c.kind !== "comment" && <Badge size="xs">{t(`composer.comments.kind.${c.kind}`)}</Badge>}
                 </Group>

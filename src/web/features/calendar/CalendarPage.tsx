@@ -158,7 +158,7 @@ export default function CalendarPage() {
         actions={
           <Group gap="xs">
             <CrisisBanner variant="toggle" />
-            <ImportExport />
+            <ImportExport range={range} />
             {canEdit && (
               <Button component={Link} to="new" leftSection={<IconPlus size={16} />}>
                 {t("calendar.newPost")}

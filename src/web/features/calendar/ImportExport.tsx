@@ -20,19 +20,11 @@ import { CopyField } from "../../components/CopyField";
 import { useAction } from "../../components/use-action";
 import { call } from "../publishing/http";
 import { keys, paths } from "../publishing/publishing-api";
-import type { ImportRowReport } from "../publishing/types";
+import type { ImportReport } from "../publishing/types";
 import { useCurrentWorkspace } from "../workspaces/use-current-workspace";
 
-interface ImportReport {
-  rows: ImportRowReport[];
-  /** Present once the rows were created (confirm step). */
-  created?: number;
-  valid?: number;
-  invalid?: number;
-}
-
 /** CSV import (report row by row, then confirm), CSV export and the secret iCal feed URL. */
-export function ImportExport() {
+export function ImportExport({ range }: { range: { from: string; to: string } | null }) {
   const { t } = useTranslation();
   const workspace = useCurrentWorkspace();
   const w = workspace.id;
@@ -43,11 +35,11 @@ export function ImportExport() {
   const [report, setReport] = useState<ImportReport | null>(null);
   const [icalUrl, setIcalUrl] = useState<string | null>(null);
 
-  const send = (f: File, dryRun: boolean) => {
-    const form = new FormData();
-    form.append("file", f);
-    return call<ImportReport>("POST", paths.importCsv(w), { form, query: { dryRun } });
-  };
+  const send = async (f: File, dryRun: boolean) =>
+    call<ImportReport>("POST", paths.importCsv(w), {
+      body: { csv: await f.text() },
+      query: { dryRun: String(dryRun) },
+    });
   const preview = useAction((f: File) => send(f, true), { onSuccess: (r) => setReport(r) });
   const confirm = useAction((f: File) => send(f, false), {
     onSuccess: async (r) => {
@@ -73,7 +65,13 @@ export function ImportExport() {
               {t("io.import")}
             </Menu.Item>
           )}
-          <Menu.Item leftSection={<IconDownload size={16} />} component="a" href={paths.exportCsv(w)} download>
+          <Menu.Item
+            leftSection={<IconDownload size={16} />}
+            component="a"
+            href={`${paths.exportCsv(w)}?${new URLSearchParams(range ?? {}).toString()}`}
+            download
+            disabled={!range}
+          >
             {t("io.export")}
           </Menu.Item>
           <Menu.Item leftSection={<IconCalendarShare size={16} />} onClick={() => setPanel("ical")}>
@@ -113,7 +111,7 @@ export function ImportExport() {
           </Group>
           {report && (
             <>
-              {report.created !== undefined ? (
+              {!report.dryRun ? (
                 <Alert color="teal">{t("io.created", { count: report.created })}</Alert>
               ) : (
                 <Alert color={invalid ? "orange" : "blue"}>
@@ -131,35 +129,31 @@ export function ImportExport() {
                   </Table.Thead>
                   <Table.Tbody>
                     {report.rows.map((r) => (
-                      <Table.Tr key={r.row}>
-                        <Table.Td>{r.row}</Table.Td>
+                      <Table.Tr key={r.line}>
+                        <Table.Td>{r.line}</Table.Td>
                         <Table.Td>
                           <Badge color={r.ok ? "teal" : "red"}>{r.ok ? t("io.ok") : t("io.error")}</Badge>
                         </Table.Td>
                         <Table.Td>
-                          {r.errors?.map((e) => (
-                            <Text key={`${e.field}-${e.message}`} size="xs" c="red.8">
-                              {e.field ? `${e.field} : ` : ""}
+                          {r.errors.map((e) => (
+                            <Text key={`${e.column}-${e.code}`} size="xs" c="red.8">
+                              {e.column ? `${e.column} — ` : ""}
                               {e.message}
                             </Text>
                           ))}
-                          {r.warnings?.map((e) => (
-                            <Text key={e.message} size="xs" c="orange.9">
+                          {r.warnings.map((e) => (
+                            <Text key={`${e.column}-${e.code}`} size="xs" c="orange.9">
+                              {e.column ? `${e.column} — ` : ""}
                               {e.message}
                             </Text>
                           ))}
-                          {r.ok && r.preview?.text && (
-                            <Text size="xs" lineClamp={1}>
-                              {r.preview.date} {r.preview.time} · {r.preview.text}
-                            </Text>
-                          )}
                         </Table.Td>
                       </Table.Tr>
                     ))}
                   </Table.Tbody>
                 </Table>
               </ScrollArea>
-              {report.created === undefined && (
+              {report.dryRun && (
                 <Group justify="flex-end">
                   <Button
                     disabled={!file || invalid > 0 || report.rows.length === 0}
@@ -170,7 +164,7 @@ export function ImportExport() {
                   </Button>
                 </Group>
               )}
-              {invalid > 0 && report.created === undefined && (
+              {invalid > 0 && report.dryRun && (
                 <Text size="sm" c="dimmed">
                   {t("io.fixFirst")}
                 </Text>

@@ -248,7 +248,7 @@ export function ComposerActions({
           <Stack>
             <CopyField label={t("composer.approvalLink.url")} value={linkUrl} />
             <Text size="sm" c="dimmed">
-              {t("composer.approvalLink.expires", { date: formatDateTime(link.expiresAt) })}
+              {t("composer.approvalLink.expires", { date: formatDateTime(link.expiresAt, workspace.timezone) })}
             </Text>
           </Stack>
         ) : (

@@ -61,7 +61,9 @@ function Composer({ post }: { post?: Post }) {
   const campaigns = useCampaigns(workspace.id);
   const tags = useTags(workspace.id);
   const [state, setState] = useState<ComposerState>(() =>
-    post ? stateFromPost(post, postLocal(post, tz)) : emptyState(search.get("at") ?? nextQuarterLocal(tz)),
+    post
+      ? stateFromPost(post, postLocal(post, tz) ?? search.get("at"))
+      : emptyState(search.get("at") ?? nextQuarterLocal(tz)),
   );
   const [dirty, setDirty] = useState(!post);
   /** The server's words when scheduling moved a DST-day time. */
@@ -73,7 +75,8 @@ function Composer({ post }: { post?: Post }) {
   };
   // A post saved elsewhere (approval, move) comes back with a new version: follow it when not editing.
   useEffect(() => {
-    if (post && !dirty) setState(stateFromPost(post, postLocal(post, tz)));
+    // A draft has no time on the server yet (only scheduling sets one): keep the time entered here.
+    if (post && !dirty) setState((s) => stateFromPost(post, postLocal(post, tz) ?? s.scheduledLocal));
   }, [post, dirty, tz]);
 
   const accountById = new Map((accounts.data ?? []).map((a) => [a.id, a]));
@@ -103,7 +106,10 @@ function Composer({ post }: { post?: Post }) {
     qc.setQueryData(keys.post(workspace.id, saved.id), saved);
     await qc.invalidateQueries({ queryKey: keys.calendar(workspace.id) });
     await qc.invalidateQueries({ queryKey: keys.post(workspace.id, saved.id) });
-    if (!post) navigate(`../posts/${saved.id}`, { relative: "path", replace: true });
+    if (!post) {
+      const at = state.scheduledLocal ? `?at=${encodeURIComponent(state.scheduledLocal)}` : "";
+      navigate(`../posts/${saved.id}${at}`, { relative: "path", replace: true });
+    }
   };
 
   const dst = state.scheduledLocal ? dstStatus(state.scheduledLocal, tz) : "none";
@@ -362,7 +368,7 @@ function Composer({ post }: { post?: Post }) {
                 );
               })
             )}
-            {post && <PostActivity workspaceId={workspace.id} post={post} />}
+            {post && <PostActivity workspaceId={workspace.id} post={post} timeZone={tz} />}
             {post && (
               <Badge variant="outline" color="gray">
                 {t("composer.version", { n: post.version })}

@@ -9,7 +9,7 @@ import { keys, postActions, usePostComments, usePostEvents } from "../publishing
 import type { Post } from "../publishing/types";
 
 /** Internal comments and the event trail (who did what, when) of a post. */
-export function PostActivity({ workspaceId, post }: { workspaceId: string; post: Post }) {
+export function PostActivity({ workspaceId, post, timeZone }: { workspaceId: string; post: Post; timeZone: string }) {
   const { t } = useTranslation();
   const qc = useQueryClient();
   const comments = usePostComments(workspaceId, post.id);
@@ -42,7 +42,7 @@ export function PostActivity({ workspaceId, post }: { workspaceId: string; post:
               comments.data.map((c) => (
                 <Stack key={c.id} gap={0}>
                   <Text size="xs" c="dimmed">
-                    {c.authorName} · {formatDateTime(c.createdAt)}
+                    {c.authorName} · {formatDateTime(c.createdAt, timeZone)}
                     {c.kind !== "comment" && ` · ${t(`composer.comments.kind.${c.kind}`)}`}
                   </Text>
                   <Text size="sm" style={{ whiteSpace: "pre-wrap" }}>
@@ -88,7 +88,7 @@ export function PostActivity({ workspaceId, post }: { workspaceId: string; post:
                   })}
                 >
                   <Text size="xs" c="dimmed">
-                    {formatDateTime(e.createdAt)}
+                    {formatDateTime(e.createdAt, timeZone)}
                   </Text>
                 </Timeline.Item>
               ))}

@@ -30,15 +30,18 @@ export function NotificationBell() {
   const [open, setOpen] = useState(false);
   const list = useNotifications();
   const refresh = () => qc.invalidateQueries({ queryKey: keys.notifications });
-  const markRead = useAction((n: AppNotification) => call("POST", `${paths.notifications()}/${n.id}/read`), {
+  const markRead = useAction(
+    (n: AppNotification) => call("POST", `${paths.notifications()}/read`, { body: { ids: [n.id] } }),
+    { onSuccess: refresh },
+  );
+  const markAll = useAction(() => call("POST", `${paths.notifications()}/read`, { body: { all: true } }), {
     onSuccess: refresh,
   });
-  const markAll = useAction(() => call("POST", `${paths.notifications()}/read-all`), { onSuccess: refresh });
   const unread = list.data?.unread ?? 0;
   const items = list.data?.items ?? [];
   const openItem = (n: AppNotification) => {
-    if (!n.readAt) markRead.mutate(n);
-    const link = n.link ?? undefined;
+    if (!n.read) markRead.mutate(n);
+    const link = n.url ?? undefined;
     if (link) {
       setOpen(false);
       const url = new URL(link, window.location.origin);
@@ -94,22 +97,22 @@ export function NotificationBell() {
                   onClick={() => openItem(n)}
                   style={{
                     borderBottom: "1px solid var(--mantine-color-gray-2)",
-                    background: n.readAt ? undefined : "var(--mantine-color-blue-0)",
+                    background: n.read ? undefined : "var(--mantine-color-blue-0)",
                   }}
                 >
-                  <Text size="sm" fw={n.readAt ? 400 : 600}>
-                    {n.title ?? t(`notifications.kinds.${n.kind}`, { defaultValue: n.kind })}
+                  <Text size="sm" fw={n.read ? 400 : 600}>
+                    {n.title || t(`notifications.kinds.${n.kind}`, { defaultValue: n.kind })}
                   </Text>
-                  {(n.body ?? n.message) && (
+                  {n.body && (
                     <Text size="xs" c="dimmed" lineClamp={3}>
-                      {n.body ?? n.message}
+                      {n.body}
                     </Text>
                   )}
                   <Group justify="space-between">
                     <Text size="xs" c="dimmed">
                       {formatDateTime(n.createdAt)}
                     </Text>
-                    {!n.readAt && (
+                    {!n.read && (
                       <Anchor
                         component="span"
                         size="xs"

@@ -29,10 +29,9 @@ export const paths = {
   post: (w: string, id: string) => `${ws(w)}/posts/${id}`,
   calendar: (w: string) => `${ws(w)}/calendar`,
   crisis: (w: string) => `${ws(w)}/crisis`,
-  publishingSettings: (w: string) => `${ws(w)}/publishing-settings`,
-  ical: (w: string) => `${ws(w)}/calendar/ical`,
-  importCsv: (w: string) => `${ws(w)}/calendar/import`,
-  exportCsv: (w: string) => `${ws(w)}/calendar/export.csv`,
+  ical: (w: string) => `${ws(w)}/ical`,
+  importCsv: (w: string) => `${ws(w)}/posts/import`,
+  exportCsv: (w: string) => `${ws(w)}/posts/export.csv`,
   approval: (token: string) => `/api/approvals/${token}`,
   notifications: () => "/api/notifications",
 };
@@ -144,19 +143,23 @@ export const postActions = {
       body: { ...(reviewerName ? { reviewerName } : {}), expiresInDays },
     }),
   resolveTarget: (w: string, id: string, targetId: string, outcome: "published" | "republish") =>
-    call<unknown>("POST", `${paths.post(w, id)}/targets/${targetId}/resolve`, { body: { outcome } }),
+    call<unknown>(
+      "POST",
+      `${paths.post(w, id)}/targets/${targetId}/${outcome === "published" ? "confirm-published" : "republish"}`,
+      { body: {} },
+    ),
 };
 
 export function useNotifications() {
   return useQuery({
     queryKey: keys.notifications,
-    queryFn: () =>
-      call<{ items: AppNotification[]; unread: number } | AppNotification[]>("GET", paths.notifications()).then((d) => {
-        const items = itemsOf(d as List<AppNotification>);
-        const unread =
-          !Array.isArray(d) && typeof d.unread === "number" ? d.unread : items.filter((n) => !n.readAt).length;
-        return { items, unread };
-      }),
+    queryFn: async () => {
+      const [list, unread] = await Promise.all([
+        call<{ items: AppNotification[] }>("GET", paths.notifications(), { query: { limit: 30 } }),
+        call<{ count: number }>("GET", `${paths.notifications()}/unread-count`),
+      ]);
+      return { items: list.items, unread: unread.count };
+    },
     refetchInterval: 30_000,
   });
 }

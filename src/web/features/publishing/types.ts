@@ -220,19 +220,27 @@ export interface ApprovalView {
 
 export interface AppNotification {
   id: string;
+  workspaceId: string | null;
   kind: string;
-  title?: string;
-  body?: string;
-  message?: string;
-  link?: string | null;
-  readAt: string | null;
+  title: string;
+  body: string;
+  url: string | null;
+  postId: string | null;
+  read: boolean;
   createdAt: string;
 }
 
-export interface ImportRowReport {
-  row: number;
-  ok: boolean;
-  errors?: { field?: string; message: string }[];
-  warnings?: { message: string }[];
-  preview?: { date?: string; time?: string; accounts?: string[]; text?: string };
+export interface ImportIssue {
+  column: string | null;
+  code: string;
+  message: string;
+}
+
+export interface ImportReport {
+  dryRun: boolean;
+  valid: boolean;
+  status: "scheduled" | "draft";
+  created: number;
+  postIds: string[];
+  rows: { line: number; ok: boolean; errors: ImportIssue[]; warnings: ImportIssue[] }[];
 }
