@@ -198,6 +198,9 @@ async function scenario(label: string, kind: "pglite" | "postgres", workers: num
     while (receiver.seen.size < POSTS && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
     await new Promise((r) => setTimeout(r, 2000)); // let late duplicates show
     const recon = await reconcile(ctx, new Date(Date.now() + (LEASE_SECONDS + 1) * 1000));
+    const keyStatus = await ctx.db.selectFrom("post_targets").select(["idempotency_key", "status"]).execute();
+    // Lost: neither received nor left unconfirmed for a human (an unconfirmed one may have been received).
+    const losses = keyStatus.filter((k) => !receiver.seen.has(k.idempotency_key) && k.status !== "unconfirmed").length;
     const statuses = await ctx.db
       .selectFrom("post_targets")
       .select(["status", (eb) => eb.fn.countAll<number>().as("n")])
@@ -210,7 +213,6 @@ async function scenario(label: string, kind: "pglite" | "postgres", workers: num
       .sort((a, b) => a - b);
     const duplicates = [...receiver.seen.values()].reduce((n, times) => n + times.length - 1, 0);
     const unconfirmed = byStatus.unconfirmed ?? 0;
-    const losses = POSTS - receiver.seen.size - unconfirmed;
     return {
       label,
       delivered: receiver.seen.size,
