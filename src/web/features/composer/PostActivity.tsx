@@ -15,6 +15,11 @@ export function PostActivity({ workspaceId, post, timeZone }: { workspaceId: str
   const comments = usePostComments(workspaceId, post.id);
   const events = usePostEvents(workspaceId, post.id);
   const [text, setText] = useState("");
+  /** A target's event names its account: "(Slack équipe)". */
+  const targetName = (id: string | null | undefined) => {
+    const target = id ? post.targets.find((x) => x.id === id) : undefined;
+    return target ? ` (${target.accountName})` : "";
+  };
   const add = useAction((body: string) => postActions.comment(workspaceId, post.id, body), {
     onSuccess: async () => {
       setText("");
@@ -85,7 +90,7 @@ export function PostActivity({ workspaceId, post, timeZone }: { workspaceId: str
                     who: e.actorLabel,
                     from: e.fromStatus ? t(`postStatus.${e.fromStatus}`, { defaultValue: e.fromStatus }) : "—",
                     to: t(`postStatus.${e.toStatus}`, { defaultValue: e.toStatus }),
-                  })}
+                  })}${targetName(e.targetId)}
                 >
                   <Text size="xs" c="dimmed">
                     {formatDateTime(e.createdAt, timeZone)}
