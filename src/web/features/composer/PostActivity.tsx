@@ -86,11 +86,11 @@ export function PostActivity({ workspaceId, post, timeZone }: { workspaceId: str
               {events.data.map((e) => (
                 <Timeline.Item
                   key={e.id}
-                  title={t("composer.events.line", {
+                  title={`${t("composer.events.line", {
                     who: e.actorLabel,
                     from: e.fromStatus ? t(`postStatus.${e.fromStatus}`, { defaultValue: e.fromStatus }) : "—",
                     to: t(`postStatus.${e.toStatus}`, { defaultValue: e.toStatus }),
-                  })}${targetName(e.targetId)}
+                  })}${targetName(e.targetId)}`}
                 >
                   <Text size="xs" c="dimmed">
                     {formatDateTime(e.createdAt, timeZone)}
