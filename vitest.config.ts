@@ -6,7 +6,7 @@ export default defineConfig({
     exclude: ["test/e2e/**", "node_modules/**", "dist/**"],
     globalSetup: ["test/helpers/global-setup.ts"],
     pool: "forks",
-    testTimeout: 30_000,
+    testTimeout: 90_000,
     hookTimeout: 60_000,
     reporters: ["default"],
   },

@@ -36,7 +36,9 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 }
 
 /** A fresh migrated database and the HTTP app on it (no listening socket: use inject). */
-export async function createTestApp(options: { config?: Partial<Config>; mailer?: Mailer; withQueue?: boolean } = {}): Promise<TestApp> {
+export async function createTestApp(
+  options: { config?: Partial<Config>; mailer?: Mailer; withQueue?: boolean } = {},
+): Promise<TestApp> {
   const fresh = await freshDatabaseConfig();
   const config = testConfig({ databaseUrl: fresh.databaseUrl, ...options.config });
   const ctx = await createContext(config, {

@@ -27,6 +27,21 @@ export interface Sample {
 type SampleFn = (ids: Ids) => Sample;
 
 export const samples: Record<string, SampleFn> = {
+  "POST /api/workspaces/:workspaceId/posts/:postId/targets/:targetId/confirm-published": (i) => ({
+    url: `/api/workspaces/${i.workspaceId}/posts/${i.postId}/targets/${i.targetId}/confirm-published`,
+    body: { url: "https://exemple.fr/publications/été-2026" },
+  }),
+  "POST /api/workspaces/:workspaceId/posts/:postId/targets/:targetId/republish": (i) => ({
+    url: `/api/workspaces/${i.workspaceId}/posts/${i.postId}/targets/${i.targetId}/republish`,
+  }),
+  "GET /api/workspaces/:workspaceId/crisis": (i) => ({ url: `/api/workspaces/${i.workspaceId}/crisis` }),
+  "POST /api/workspaces/:workspaceId/crisis": (i) => ({
+    url: `/api/workspaces/${i.workspaceId}/crisis`,
+    body: { paused: true, reason: "Deuil national — on suspend tout 🕯️" },
+  }),
+  "GET /api/notifications": () => ({ url: "/api/notifications", query: { unreadOnly: "true", limit: "10" } }),
+  "POST /api/notifications/read": () => ({ url: "/api/notifications/read", body: { all: true } }),
+  "GET /api/notifications/unread-count": () => ({ url: "/api/notifications/unread-count" }),
   "GET /api/networks": () => ({ url: "/api/networks" }),
   "GET /api/workspaces/:workspaceId/accounts": (i) => ({ url: `/api/workspaces/${i.workspaceId}/accounts` }),
   "POST /api/workspaces/:workspaceId/accounts": (i) => ({
@@ -56,21 +71,6 @@ export const samples: Record<string, SampleFn> = {
     url: `/api/workspaces/${i.workspaceId}/accounts/${i.accountId}/reconnect`,
     body: { url: "https://discord.com/api/webhooks/123456/abcdef", name: "Discord", testPing: false },
   }),
-  "POST /api/workspaces/:workspaceId/posts/:postId/targets/:targetId/confirm-published": (i) => ({
-    url: `/api/workspaces/${i.workspaceId}/posts/${i.postId}/targets/${i.targetId}/confirm-published`,
-    body: { url: "https://exemple.fr/publications/été-2026" },
-  }),
-  "POST /api/workspaces/:workspaceId/posts/:postId/targets/:targetId/republish": (i) => ({
-    url: `/api/workspaces/${i.workspaceId}/posts/${i.postId}/targets/${i.targetId}/republish`,
-  }),
-  "GET /api/workspaces/:workspaceId/crisis": (i) => ({ url: `/api/workspaces/${i.workspaceId}/crisis` }),
-  "POST /api/workspaces/:workspaceId/crisis": (i) => ({
-    url: `/api/workspaces/${i.workspaceId}/crisis`,
-    body: { paused: true, reason: "Deuil national — on suspend tout 🕯️" },
-  }),
-  "GET /api/notifications": () => ({ url: "/api/notifications", query: { unreadOnly: "true", limit: "10" } }),
-  "POST /api/notifications/read": () => ({ url: "/api/notifications/read", body: { all: true } }),
-  "GET /api/notifications/unread-count": () => ({ url: "/api/notifications/unread-count" }),
   "POST /api/auth/logout": () => ({ url: "/api/auth/logout" }),
   "GET /api/auth/session": () => ({ url: "/api/auth/session" }),
   "PATCH /api/auth/me": () => ({ url: "/api/auth/me", body: { name: "Léa Müller 🎨", locale: "en" } }),

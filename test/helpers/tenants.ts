@@ -1,9 +1,9 @@
 import { sql } from "kysely";
+import { seedMedia } from "../media/fixtures.js";
 import type { Caller, TestApp } from "./app.js";
 import { createWorkspace, signUp } from "./app.js";
-import { seedMedia } from "../media/fixtures.js";
-import type { Ids } from "./samples.js";
 import { seedPublishing } from "./publishing-seed.js";
+import type { Ids } from "./samples.js";
 
 export interface Tenant {
   owner: Caller;
