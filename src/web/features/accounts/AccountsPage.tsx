@@ -1,6 +1,13 @@
 import { ActionIcon, Badge, Button, Card, Group, SimpleGrid, Stack, Table, Text, Title, Tooltip } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
-import { IconHourglass, IconPlugConnected, IconRefresh, IconStethoscope, IconTrash } from "@tabler/icons-react";
+import {
+  IconClock,
+  IconHourglass,
+  IconPlugConnected,
+  IconRefresh,
+  IconStethoscope,
+  IconTrash,
+} from "@tabler/icons-react";
 import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -16,6 +23,7 @@ import { keys, paths, useAccounts, useNetworks } from "../publishing/publishing-
 import type { NetworkInfo, SocialAccount } from "../publishing/types";
 import { useCurrentWorkspace } from "../workspaces/use-current-workspace";
 import { ConnectModal } from "./ConnectModal";
+import { SlotsEditor } from "./SlotsEditor";
 
 interface CheckResponse {
   account: SocialAccount;
@@ -33,6 +41,9 @@ export default function AccountsPage() {
   const canManage = ["owner", "manager"].includes(workspace.role);
   const [connect, setConnect] = useState<{ network: NetworkInfo; account?: SocialAccount } | null>(null);
   const [removing, setRemoving] = useState<SocialAccount | null>(null);
+  const [slotsOf, setSlotsOf] = useState<SocialAccount | null>(null);
+  // Posting slots are editable by editors and above (posts.write on the server); others only read them.
+  const canEditSlots = ["owner", "manager", "editor"].includes(workspace.role);
   const refresh = () => qc.invalidateQueries({ queryKey: keys.accounts(w) });
 
   const check = useAction((a: SocialAccount) => call<CheckResponse>("POST", `${paths.account(w, a.id)}/check`), {
@@ -84,6 +95,7 @@ export default function AccountsPage() {
                   <Table.Th>{t("accounts.network")}</Table.Th>
                   <Table.Th>{t("accounts.status")}</Table.Th>
                   <Table.Th>{t("accounts.lastChecked")}</Table.Th>
+                  <Table.Th>{t("slots.column")}</Table.Th>
                   {canManage && <Table.Th>{t("common.actions")}</Table.Th>}
                 </Table.Tr>
               </Table.Thead>
@@ -115,6 +127,17 @@ export default function AccountsPage() {
                     </Table.Td>
                     <Table.Td>
                       <Text size="sm">{formatDateTime(a.lastCheckedAt)}</Text>
+                    </Table.Td>
+                    <Table.Td>
+                      <Button
+                        size="xs"
+                        variant="light"
+                        leftSection={<IconClock size={14} />}
+                        aria-label={t("slots.openNamed", { name: a.displayName })}
+                        onClick={() => setSlotsOf(a)}
+                      >
+                        {t("slots.open")}
+                      </Button>
                     </Table.Td>
                     {canManage && (
                       <Table.Td>
@@ -215,6 +238,9 @@ export default function AccountsPage() {
           account={connect.account}
           onClose={() => setConnect(null)}
         />
+      )}
+      {slotsOf && (
+        <SlotsEditor workspaceId={w} account={slotsOf} readOnly={!canEditSlots} onClose={() => setSlotsOf(null)} />
       )}
       <ConfirmDialog
         opened={removing !== null}
