@@ -217,6 +217,12 @@ export const samples: Record<string, SampleFn> = {
     url: `/api/workspaces/${i.workspaceId}/posts/${i.postId}/approval-links`,
     body: { reviewerName: "Hélène (cliente)", expiresInDays: 7 },
   }),
+  "GET /api/workspaces/:workspaceId/posts/:postId/approval-links": (i) => ({
+    url: `/api/workspaces/${i.workspaceId}/posts/${i.postId}/approval-links`,
+  }),
+  "DELETE /api/workspaces/:workspaceId/posts/:postId/approval-links/:linkId": (i) => ({
+    url: `/api/workspaces/${i.workspaceId}/posts/${i.postId}/approval-links/7b0c3f0e-3c1a-4c55-9d9e-2f1a8b5d4c11`,
+  }),
   "POST /api/workspaces/:workspaceId/media": (i) => ({ url: `/api/workspaces/${i.workspaceId}/media` }),
   "GET /api/workspaces/:workspaceId/media": (i) => ({
     url: `/api/workspaces/${i.workspaceId}/media`,

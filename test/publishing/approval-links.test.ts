@@ -179,4 +179,69 @@ describe("approval links", () => {
     expect(res.statusCode).toBe(409);
     expect(res.json().error.code).toBe("post_not_submittable");
   });
+
+  it("lists a post's links without tokens and revokes one (editor+): its public routes then answer 410", async () => {
+    const { post, link } = await draftWithLink("Zoë Œuvre 🌸");
+    const second = (await a.editor.post(`${a.base}/posts/${post.id}/approval-links`, { expiresInDays: 3 })).json();
+    const token = tokenOf(link.url);
+
+    const listed = await a.viewer.get(`${a.base}/posts/${post.id}/approval-links`);
+    expect(listed.statusCode).toBe(200);
+    expect(listed.json()).toHaveLength(2);
+    expect(listed.body).not.toContain(token);
+    expect(listed.body).not.toContain(tokenOf(second.url));
+    expect(listed.body).not.toContain(sha256(token));
+    const first = listed.json().find((l: { id: string }) => l.id === link.id);
+    expect(first).toMatchObject({ reviewerName: "Zoë Œuvre 🌸", state: "active", usedAt: null, revokedAt: null });
+    expect(first.expiresAt).toBe(link.expiresAt);
+
+    // A reviewer or a viewer may not revoke; an unknown id or another post's link is 404.
+    for (const who of [a.reviewer, a.viewer]) {
+      const res = await who.delete(`${a.base}/posts/${post.id}/approval-links/${link.id}`);
+      expect(res.statusCode).toBe(403);
+    }
+    const other = (
+      await a.editor.post(`${a.base}/posts`, { body: "Autre", targets: [{ accountId: mastodon }] })
+    ).json();
+    expect((await a.editor.delete(`${a.base}/posts/${other.id}/approval-links/${link.id}`)).statusCode).toBe(404);
+    const unknown = await a.editor.delete(`${a.base}/posts/${post.id}/approval-links/${crypto.randomUUID()}`);
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json().error.code).toBe("not_found");
+    expect((await anon("GET", `/api/approvals/${token}`)).statusCode).toBe(200);
+
+    const revoked = await a.editor.delete(`${a.base}/posts/${post.id}/approval-links/${link.id}`);
+    expect(revoked.statusCode).toBe(200);
+    expect(revoked.json()).toMatchObject({ id: link.id, state: "revoked" });
+    const firstDate = revoked.json().revokedAt;
+    expect(firstDate).not.toBeNull();
+    for (const [method, url, body] of [
+      ["GET", `/api/approvals/${token}`, undefined],
+      ["POST", `/api/approvals/${token}/approve`, {}],
+      ["POST", `/api/approvals/${token}/comments`, { name: "Zoë", body: "Bravo" }],
+    ] as const) {
+      const res = await anon(method, url, body, "en");
+      expect(res.statusCode).toBe(410);
+      expect(res.json().error.code).toBe("approval_link_invalid");
+    }
+    // Revoking again keeps the first date and is audited once; the other link still works.
+    const again = await a.owner.delete(`${a.base}/posts/${post.id}/approval-links/${link.id}`);
+    expect(again.json().revokedAt).toBe(firstDate);
+    const audits = await t.ctx.db
+      .selectFrom("audit_log")
+      .select("data")
+      .where("action", "=", "approval_link.revoked")
+      .where("target_id", "=", post.id)
+      .execute();
+    expect(audits).toHaveLength(1);
+    expect((await anon("GET", `/api/approvals/${tokenOf(second.url)}`)).statusCode).toBe(200);
+    const states = (await a.viewer.get(`${a.base}/posts/${post.id}/approval-links`)).json();
+    expect(states.map((l: { id: string; state: string }) => [l.id, l.state]).sort()).toEqual(
+      [
+        [link.id, "revoked"],
+        [second.id, "active"],
+      ].sort(),
+    );
+    // Nothing to list for a foreign post id.
+    expect((await a.viewer.get(`${a.base}/posts/${crypto.randomUUID()}/approval-links`)).statusCode).toBe(404);
+  });
 });

@@ -40,3 +40,27 @@ export async function markUsed(db: Db, workspaceId: string, id: string): Promise
     .executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
 }
+
+/** The links of a post, newest first (never the token hash: it leaves the database only for lookups). */
+export function listForPost(db: Db, workspaceId: string, postId: string) {
+  return db
+    .selectFrom("approval_links")
+    .select(["id", "reviewer_name", "created_at", "expires_at", "used_at", "revoked_at"])
+    .where("workspace_id", "=", workspaceId)
+    .where("post_id", "=", postId)
+    .orderBy("created_at", "desc")
+    .orderBy("id")
+    .execute();
+}
+
+/** Revokes a link of a post (idempotent: an already revoked link keeps its first date); undefined when unknown. */
+export function revoke(db: Db, workspaceId: string, postId: string, id: string) {
+  return db
+    .updateTable("approval_links")
+    .set({ revoked_at: sql`coalesce(revoked_at, now())` })
+    .where("workspace_id", "=", workspaceId)
+    .where("post_id", "=", postId)
+    .where("id", "=", id)
+    .returning(["id", "reviewer_name", "created_at", "expires_at", "used_at", "revoked_at"])
+    .executeTakeFirst();
+}

@@ -145,3 +145,59 @@ export async function commentByLink(ctx: AppContext, token: string, input: { nam
   });
   return presentComment(row);
 }
+
+type LinkRow = Awaited<ReturnType<typeof repo.listForPost>>[number];
+
+/** A link as the team sees it: who it is for and its dates, never the token (shown once at creation). */
+function presentLink(l: LinkRow) {
+  const expired = l.expires_at.getTime() <= Date.now();
+  return {
+    id: l.id,
+    reviewerName: l.reviewer_name,
+    createdAt: l.created_at.toISOString(),
+    expiresAt: l.expires_at.toISOString(),
+    usedAt: l.used_at?.toISOString() ?? null,
+    revokedAt: l.revoked_at?.toISOString() ?? null,
+    state: l.revoked_at
+      ? ("revoked" as const)
+      : l.used_at
+        ? ("used" as const)
+        : expired
+          ? ("expired" as const)
+          : ("active" as const),
+  };
+}
+
+/** The approval links of a post, newest first, without their tokens (viewer+). */
+export async function listLinks(ctx: AppContext, user: AuthUser, workspaceId: string, postId: string) {
+  await workspaces.authorize(ctx, user, workspaceId, "posts.read");
+  if (!(await posts.findPost(ctx.db, workspaceId, postId))) throw notFound("post");
+  return (await repo.listForPost(ctx.db, workspaceId, postId)).map(presentLink);
+}
+
+/**
+ * Revokes an approval link (editor+): from then on its public routes answer 410. Revoking twice is
+ * harmless (the first date is kept, audited once). Another post's or workspace's link → 404.
+ */
+export async function revokeLink(ctx: AppContext, user: AuthUser, workspaceId: string, postId: string, linkId: string) {
+  await workspaces.authorize(ctx, user, workspaceId, "posts.write");
+  return ctx.db.transaction().execute(async (trx) => {
+    const before = (await repo.listForPost(trx, workspaceId, postId)).find((l) => l.id === linkId);
+    const row = await repo.revoke(trx, workspaceId, postId, linkId);
+    if (!row || !before) throw notFound("approval_link");
+    if (!before.revoked_at) {
+      await audit.record(
+        { db: trx },
+        {
+          workspaceId,
+          actorUserId: user.id,
+          action: "approval_link.revoked",
+          targetType: "post",
+          targetId: postId,
+          data: { linkId, reviewerName: row.reviewer_name },
+        },
+      );
+    }
+    return presentLink(row);
+  });
+}

@@ -8,7 +8,9 @@ import * as links from "./approval-links.service.js";
 import * as service from "./posts.service.js";
 import {
   approvalLinkBody,
+  approvalLinkParams,
   approvalLinkSchema,
+  approvalLinkStateSchema,
   approveBody,
   checkDraftBody,
   checkResultSchema,
@@ -309,5 +311,37 @@ export async function postsRoutes(app: App, ctx: AppContext): Promise<void> {
             request.body,
           ),
         ),
+  );
+  app.get(
+    `${one}/approval-links`,
+    {
+      schema: {
+        tags,
+        summary: "The approval links of a post, without their tokens (viewer+)",
+        params: postParams,
+        response: responses({ 200: z.array(approvalLinkStateSchema) }),
+      },
+    },
+    async (request) => links.listLinks(ctx, currentUser(request), request.params.workspaceId, request.params.postId),
+  );
+
+  app.delete(
+    `${one}/approval-links/:linkId`,
+    {
+      schema: {
+        tags,
+        summary: "Revoke an approval link: its public routes then answer 410 (editor+)",
+        params: approvalLinkParams,
+        response: responses({ 200: approvalLinkStateSchema }),
+      },
+    },
+    async (request) =>
+      links.revokeLink(
+        ctx,
+        currentUser(request),
+        request.params.workspaceId,
+        request.params.postId,
+        request.params.linkId,
+      ),
   );
 }

@@ -310,3 +310,14 @@ export const scheduleResultSchema = z.object({
   adjusted: z.enum(["none", "gap", "overlap"]).meta({ description: "How a wall-clock time was moved on a DST day" }),
   warning: z.string().nullable(),
 });
+
+export const approvalLinkParams = postParams.extend({ linkId: z.uuid() });
+export const approvalLinkStateSchema = z.object({
+  id: z.uuid(),
+  reviewerName: z.string().nullable(),
+  createdAt: z.string(),
+  expiresAt: z.string(),
+  usedAt: z.string().nullable(),
+  revokedAt: z.string().nullable(),
+  state: z.enum(["active", "used", "expired", "revoked"]),
+});
