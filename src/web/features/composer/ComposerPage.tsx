@@ -35,6 +35,7 @@ import { ComposerActions } from "./ComposerActions";
 import { type ComposerState, effective, emptyState, stateFromPost } from "./composer-state";
 import { MediaField } from "./MediaPicker";
 import { PostActivity } from "./PostActivity";
+import { SeriesPanel } from "./SeriesPanel";
 
 /**
  * The composer: one post, several accounts, a base version and per-account variants, live checks and
@@ -368,6 +369,7 @@ function Composer({ post }: { post?: Post }) {
                 );
               })
             )}
+            {post && <SeriesPanel key={post.id} workspaceId={workspace.id} post={post} canEdit={canEdit} />}
             {post && <PostActivity workspaceId={workspace.id} post={post} timeZone={tz} />}
             {post && (
               <Badge variant="outline" color="gray">
