@@ -21,6 +21,7 @@ import { useAction } from "../../components/use-action";
 import { call } from "../publishing/http";
 import { keys, paths, useMedia } from "../publishing/publishing-api";
 import type { Media } from "../publishing/types";
+import { RenditionsButton } from "./RenditionsPanel";
 
 /** The media of one version of the post: thumbnails with their alt text, and the library picker. */
 export function MediaField({
@@ -68,6 +69,7 @@ export function MediaField({
                     {m?.name ?? id}
                   </Text>
                   {m && <AltTextInput workspaceId={workspaceId} media={m} readOnly={readOnly} />}
+                  {m && <RenditionsButton workspaceId={workspaceId} media={m} readOnly={readOnly} />}
                 </Stack>
                 {!readOnly && (
                   <ActionIcon
@@ -187,6 +189,7 @@ function LibraryPicker({
                     checked={checked}
                     onChange={() => onChange(checked ? selected.filter((x) => x !== m.id) : [...selected, m.id])}
                   />
+                  <RenditionsButton workspaceId={workspaceId} media={m} />
                 </Stack>
               </Paper>
             );
