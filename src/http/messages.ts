@@ -54,6 +54,7 @@ const errorMessages: Record<Locale, Record<ErrorCode, string>> = {
     media_type_unsupported:
       "Ce fichier n'est pas une image ou une vidéo prise en charge (JPEG, PNG, GIF, WebP, AVIF, MP4, MOV, WebM ; exportez les photos HEIC en JPEG).",
     media_too_large: "Fichier trop volumineux : {limit} Mo au maximum pour ce type de fichier.",
+    media_fetch_failed: "Le média « {url} » n'a pas pu être récupéré ({reason}).",
     media_in_use: "Ce média est utilisé par {count} publication(s) pas encore publiée(s) : retirez-le d'abord.",
     media_not_image: "Les recadrages ne s'appliquent qu'aux images fixes (ni vidéos ni GIF animés).",
     media_link_invalid: "Ce lien vers un média est invalide ou a expiré.",
@@ -112,6 +113,7 @@ const errorMessages: Record<Locale, Record<ErrorCode, string>> = {
     media_type_unsupported:
       "This file is not a supported image or video (JPEG, PNG, GIF, WebP, AVIF, MP4, MOV, WebM; export HEIC photos as JPEG).",
     media_too_large: "File too large: {limit} MB at most for this type of file.",
+    media_fetch_failed: 'The media "{url}" could not be fetched ({reason}).',
     media_in_use: "This media is used by {count} post(s) not yet published: remove it from them first.",
     media_not_image: "Crops apply to still images only (not videos or animated GIFs).",
     media_link_invalid: "This media link is invalid or has expired.",

@@ -50,6 +50,7 @@ export type ErrorCode =
   | "media_in_use"
   | "media_not_image"
   | "media_link_invalid"
+  | "media_fetch_failed"
   | "post_not_movable"
   | "no_free_slot"
   | "recurrence_invalid"
@@ -104,6 +105,7 @@ const statusByCode: Record<ErrorCode, number> = {
   media_in_use: 409,
   media_not_image: 400,
   media_link_invalid: 403,
+  media_fetch_failed: 422,
   post_not_movable: 409,
   no_free_slot: 409,
   recurrence_invalid: 400,

@@ -17,7 +17,8 @@ export type ImportIssueCode =
   | "link_invalid"
   | "tag_invalid"
   | "media_url_invalid"
-  | "media_import_unavailable"
+  | "media_will_be_fetched"
+  | "media_fetch_failed"
   | "network_check";
 
 const importMessages: Record<Locale, Record<ImportIssueCode, string>> = {
@@ -36,8 +37,9 @@ const importMessages: Record<Locale, Record<ImportIssueCode, string>> = {
     link_invalid: "Lien invalide « {value} » : attendu une adresse http(s).",
     tag_invalid: "Étiquette invalide « {value} » : 60 caractères au maximum.",
     media_url_invalid: "Adresse de média invalide « {value} » : attendu une adresse http(s).",
-    media_import_unavailable:
-      "L'import d'un média par son adresse n'est pas disponible : la publication sera créée sans ce média.",
+    media_will_be_fetched:
+      "Le média sera téléchargé depuis son adresse lors de l'import réel (vérifié alors : type, taille, accès).",
+    media_fetch_failed: "Le média « {value} » n'a pas pu être ajouté : {reason}.",
     network_check: "{account} ({network}) : {message}",
   },
   en: {
@@ -53,7 +55,9 @@ const importMessages: Record<Locale, Record<ImportIssueCode, string>> = {
     link_invalid: 'Invalid link "{value}": expected an http(s) address.',
     tag_invalid: 'Invalid tag "{value}": 60 characters at most.',
     media_url_invalid: 'Invalid media address "{value}": expected an http(s) address.',
-    media_import_unavailable: "Importing media from an address is not available: the post will be created without it.",
+    media_will_be_fetched:
+      "The media will be downloaded from its address by the real import (checked then: type, size, access).",
+    media_fetch_failed: 'The media "{value}" could not be added: {reason}.',
     network_check: "{account} ({network}): {message}",
   },
 };

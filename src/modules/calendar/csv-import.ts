@@ -67,6 +67,8 @@ export interface ValidRow {
   text: string;
   link: string | null;
   tags: string[];
+  /** Media addresses, fetched into the library by a real import (not by a dry run). */
+  mediaUrls: string[];
 }
 
 function norm(s: string): string {
@@ -176,11 +178,12 @@ function splitList(v: string): string[] {
 /**
  * Validates one row against the workspace: date and time in its zone (a time inside a DST gap or
  * repeated at fall-back is an error, not silently moved), accounts by name or handle, the text against
- * each network's rules (checkDraft), link, tags; media URLs are a warning (not imported, see docs).
+ * each network's rules (checkDraft), link, tags; media URLs by syntax only (a dry run warns that they will
+ * be fetched; the real import fetches them before creating anything, see csv.service).
  */
 export function validateRow(
   rec: { line: number; cells: Record<Column, string> },
-  ctx: { tz: string; locale: Locale; accounts: AccountRef[]; now: Date },
+  ctx: { tz: string; locale: Locale; accounts: AccountRef[]; now: Date; dryRun?: boolean },
 ): { report: RowReport; row: ValidRow | null } {
   const errors: RowIssue[] = [];
   const warnings: RowIssue[] = [];
@@ -245,11 +248,11 @@ export function validateRow(
   const media = c.media.trim();
   if (media) {
     if (!splitList(media).every(isHttpUrl)) err("media", "media_url_invalid", { value: media });
-    else
+    else if (ctx.dryRun)
       warnings.push({
         column: "media",
-        code: "media_import_unavailable",
-        message: importMessage(locale, "media_import_unavailable"),
+        code: "media_will_be_fetched",
+        message: importMessage(locale, "media_will_be_fetched"),
       });
   }
   const tags = splitList(c.tags);
@@ -260,7 +263,16 @@ export function validateRow(
     report: { line: rec.line, ok, errors, warnings },
     row:
       ok && instant
-        ? { line: rec.line, local, instant, accountIds, text, link: link || null, tags: [...new Set(tags)] }
+        ? {
+            line: rec.line,
+            local,
+            instant,
+            accountIds,
+            text,
+            link: link || null,
+            tags: [...new Set(tags)],
+            mediaUrls: [...new Set(splitList(media))],
+          }
         : null,
   };
 }

@@ -4,9 +4,11 @@ import type { AppContext } from "../../context.js";
 import type { Locale } from "../../db/schema.js";
 import { AppError } from "../../lib/errors.js";
 import type { AuthUser } from "../auth/auth.service.js";
+import { importFailureText, importFromUrl } from "../media/media-import.service.js";
 import { recordPostEvent } from "../publishing/post-events.repo.js";
 import { instantToLocal } from "../scheduler/local-time.js";
 import { authorize } from "../workspaces/workspaces.service.js";
+import { importMessage } from "./calendar.messages.js";
 import { findInRange, lookups } from "./calendar.repo.js";
 import { COLUMNS, MAX_ROWS, parseCsv, type RowReport, type ValidRow, validateRow } from "./csv-import.js";
 import { sendJobs } from "./reschedule.service.js";
@@ -57,7 +59,7 @@ export async function importCsv(
     .where("status", "<>", "disabled")
     .execute();
   const now = new Date();
-  const checked = parsed.records.map((r) => validateRow(r, { tz: ws.timezone, locale, accounts, now }));
+  const checked = parsed.records.map((r) => validateRow(r, { tz: ws.timezone, locale, accounts, now, dryRun }));
   const rows = checked.map((c) => c.report);
   const valid = rows.every((r) => r.ok);
   const status = ws.approval_required ? "draft" : "scheduled";
@@ -65,6 +67,11 @@ export async function importCsv(
   if (!valid || dryRun) return result;
 
   const good = checked.map((c) => c.row as ValidRow);
+  // Media before the transaction: a download must not hold a transaction open, and a failed one must stop
+  // the import before any post exists. Files fetched before the failure stay in the library (deduplicated
+  // by content, so a second attempt reuses them): the only thing a failed import may leave behind.
+  const mediaByUrl = await fetchMedia(ctx, user, workspaceId, good, rows, locale);
+  if (!mediaByUrl) return { ...result, valid: false };
   const created = await ctx.db.transaction().execute(async (trx) => {
     const tagNames = [...new Set(good.flatMap((r) => r.tags))];
     const tagIds = new Map<string, string>();
@@ -95,7 +102,7 @@ export async function importCsv(
           status,
           body: r.text,
           link_url: r.link,
-          media_ids: JSON.stringify([]),
+          media_ids: JSON.stringify(r.mediaUrls.map((u) => mediaByUrl.get(u) as string)),
           options: JSON.stringify({}),
           scheduled_at: r.instant,
           scheduled_local: r.local,
@@ -141,6 +148,54 @@ export async function importCsv(
   });
   if (status === "scheduled") for (const c of created) await sendJobs(ctx, c.targetIds, c.at);
   return { ...result, created: created.length, postIds: created.map((c) => c.postId) };
+}
+
+/** Parallel downloads of the import's media: enough to overlap latency, few enough to be polite. */
+const MEDIA_FETCHES = 4;
+
+/**
+ * Fetches every distinct media URL of the rows into the library (importFromUrl: SSRF guard, limits,
+ * same ingestion as an upload). Returns url → media id, or null after adding a row error (column
+ * "media", translated) to each row whose URL failed.
+ */
+async function fetchMedia(
+  ctx: AppContext,
+  user: AuthUser,
+  workspaceId: string,
+  good: ValidRow[],
+  reports: RowReport[],
+  locale: Locale,
+): Promise<Map<string, string> | null> {
+  const urls = [...new Set(good.flatMap((r) => r.mediaUrls))];
+  const ids = new Map<string, string>();
+  const failures = new Map<string, string>();
+  let next = 0;
+  const worker = async () => {
+    while (next < urls.length) {
+      const url = urls[next++] as string;
+      try {
+        ids.set(url, (await importFromUrl(ctx, user, workspaceId, url)).media.id);
+      } catch (err) {
+        failures.set(url, importFailureText(locale, err));
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(MEDIA_FETCHES, urls.length) }, worker));
+  if (failures.size === 0) return ids;
+  good.forEach((row, i) => {
+    const report = reports[i] as RowReport;
+    for (const url of row.mediaUrls) {
+      const reason = failures.get(url);
+      if (reason === undefined) continue;
+      report.ok = false;
+      report.errors.push({
+        column: "media",
+        code: "media_fetch_failed",
+        message: importMessage(locale, "media_fetch_failed", { value: url, reason }),
+      });
+    }
+  });
+  return null;
 }
 
 /**

@@ -82,3 +82,16 @@ export async function readUpload(request: FastifyRequest, limits: UploadLimits):
   }
   return { ...file, fields };
 }
+
+/**
+ * Bytes obtained another way (fetched from a URL): the same checks as an upload — type sniffed from the
+ * bytes (never from a Content-Type or an extension), the size limit of its kind — and the hash.
+ */
+export function fileFromBytes(data: Buffer, filename: string, limits: UploadLimits): UploadedFile {
+  const sniffed = data.length > 0 ? sniff(data) : null;
+  if (!sniffed) throw new AppError("media_type_unsupported");
+  const limit = sniffed.kind === "image" ? limits.imageBytes : limits.videoBytes;
+  if (data.length > limit) throw tooLarge(limit);
+  const sha256 = createHash("sha256").update(data).digest("hex");
+  return { data, sniffed, sha256, filename: cleanName(filename), fields: {} };
+}

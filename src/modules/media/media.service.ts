@@ -174,8 +174,29 @@ export async function upload(
   read: (limits: UploadLimits) => Promise<UploadedFile>,
 ): Promise<{ media: MediaView; created: boolean }> {
   await workspaces.authorize(ctx, user, workspaceId, "media.write");
-  const file = await read({ imageBytes: ctx.config.mediaMaxImageBytes, videoBytes: ctx.config.mediaMaxVideoBytes });
-  const altText = (file.fields.altText ?? "").slice(0, 2000);
+  const file = await read(uploadLimits(ctx));
+  return ingest(ctx, user, workspaceId, file, file.fields.altText ?? "");
+}
+
+/** The size limits of the library, by kind (configuration). */
+export const uploadLimits = (ctx: AppContext): UploadLimits => ({
+  imageBytes: ctx.config.mediaMaxImageBytes,
+  videoBytes: ctx.config.mediaMaxVideoBytes,
+});
+
+/**
+ * The one ingestion path, whatever brought the bytes (multipart upload, fetch by URL): dedupe by SHA-256,
+ * image normalisation (orientation applied, EXIF stripped) and thumbnail, video headers, storage, row.
+ * The caller has authorized the user and checked type and size (readUpload / fileFromBytes).
+ */
+export async function ingest(
+  ctx: AppContext,
+  user: AuthUser,
+  workspaceId: string,
+  file: UploadedFile,
+  altTextInput: string,
+): Promise<{ media: MediaView; created: boolean }> {
+  const altText = altTextInput.slice(0, 2000);
   const existing = await repo.findBySha(ctx.db, workspaceId, file.sha256);
   if (existing) return { media: (await withRenditions(ctx, workspaceId, [existing]))[0] as MediaView, created: false };
 
