@@ -41,7 +41,7 @@ export function RenditionsButton({
   const [open, setOpen] = useState(false);
   if (media.kind !== "image") return null;
   return (
-    <>
+    <Group gap={0}>
       <Button
         size="compact-xs"
         variant="subtle"
@@ -56,7 +56,7 @@ export function RenditionsButton({
           <RenditionsPanel workspaceId={workspaceId} media={media} readOnly={readOnly} />
         </Modal>
       )}
-    </>
+    </Group>
   );
 }
 

@@ -5,7 +5,7 @@ import {
   Group,
   NumberInput,
   Paper,
-  SegmentedControl,
+  Radio,
   Select,
   Stack,
   Switch,
@@ -122,16 +122,13 @@ export function SeriesPanel({ workspaceId, post, canEdit }: { workspaceId: strin
             {t("series.needsSchedule")}
           </Text>
         )}
-        <SegmentedControl
-          disabled={!canEdit}
-          aria-label={t("series.repeat")}
-          value={repeat.freq}
-          onChange={(v) => set({ freq: v as RepeatFreq })}
-          data={(["none", "daily", "weekly", "monthly"] as const).map((f) => ({
-            value: f,
-            label: t(`series.freq.${f}`),
-          }))}
-        />
+        <Radio.Group label={t("series.repeat")} value={repeat.freq} onChange={(v) => set({ freq: v as RepeatFreq })}>
+          <Group gap="md" mt={4}>
+            {(["none", "daily", "weekly", "monthly"] as const).map((f) => (
+              <Radio key={f} value={f} label={t(`series.freq.${f}`)} disabled={!canEdit} />
+            ))}
+          </Group>
+        </Radio.Group>
         {repeat.custom && (
           <Alert color="gray" title={t("series.customTitle")}>
             <Text size="sm" ff="monospace">
