@@ -53,14 +53,31 @@ export function listForPost(db: Db, workspaceId: string, postId: string) {
     .execute();
 }
 
-/** Revokes a link of a post (idempotent: an already revoked link keeps its first date); undefined when unknown. */
-export function revoke(db: Db, workspaceId: string, postId: string, id: string) {
+const linkColumns = ["id", "reviewer_name", "created_at", "expires_at", "used_at", "revoked_at"] as const;
+
+/** One link of a post, without its token hash; undefined for another post's or workspace's link. */
+export function findForPost(db: Db, workspaceId: string, postId: string, id: string) {
   return db
-    .updateTable("approval_links")
-    .set({ revoked_at: sql`coalesce(revoked_at, now())` })
+    .selectFrom("approval_links")
+    .select(linkColumns)
     .where("workspace_id", "=", workspaceId)
     .where("post_id", "=", postId)
     .where("id", "=", id)
+    .executeTakeFirst();
+}
+
+/**
+ * Revokes a link of a post that is not revoked yet; undefined when it is unknown or already revoked (one
+ * UPDATE: of two concurrent revocations, exactly one gets the row).
+ */
+export function revoke(db: Db, workspaceId: string, postId: string, id: string) {
+  return db
+    .updateTable("approval_links")
+    .set({ revoked_at: sql`now()` })
+    .where("workspace_id", "=", workspaceId)
+    .where("post_id", "=", postId)
+    .where("id", "=", id)
+    .where("revoked_at", "is", null)
     .returning(["id", "reviewer_name", "created_at", "expires_at", "used_at", "revoked_at"])
     .executeTakeFirst();
 }

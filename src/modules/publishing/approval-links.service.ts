@@ -182,22 +182,24 @@ export async function listLinks(ctx: AppContext, user: AuthUser, workspaceId: st
 export async function revokeLink(ctx: AppContext, user: AuthUser, workspaceId: string, postId: string, linkId: string) {
   await workspaces.authorize(ctx, user, workspaceId, "posts.write");
   return ctx.db.transaction().execute(async (trx) => {
-    const before = (await repo.listForPost(trx, workspaceId, postId)).find((l) => l.id === linkId);
     const row = await repo.revoke(trx, workspaceId, postId, linkId);
-    if (!row || !before) throw notFound("approval_link");
-    if (!before.revoked_at) {
-      await audit.record(
-        { db: trx },
-        {
-          workspaceId,
-          actorUserId: user.id,
-          action: "approval_link.revoked",
-          targetType: "post",
-          targetId: postId,
-          data: { linkId, reviewerName: row.reviewer_name },
-        },
-      );
+    if (!row) {
+      // Already revoked (keeps its first date, no second audit entry) or not this post's link (404).
+      const existing = await repo.findForPost(trx, workspaceId, postId, linkId);
+      if (!existing) throw notFound("approval_link");
+      return presentLink(existing);
     }
+    await audit.record(
+      { db: trx },
+      {
+        workspaceId,
+        actorUserId: user.id,
+        action: "approval_link.revoked",
+        targetType: "post",
+        targetId: postId,
+        data: { linkId, reviewerName: row.reviewer_name },
+      },
+    );
     return presentLink(row);
   });
 }
