@@ -2,31 +2,12 @@
  * The publishing resources as the UI uses them (camelCase, as every Relais API answers). Kept beside
  * `paths.ts`; when `schema.d.ts` has the publishing schemas these become aliases of them.
  */
+
+// One definition of the statuses: the database schema's (type-only import, erased from the bundle).
+import type { PostStatus, TargetStatus } from "../../../db/schema";
 import type { NetworkId } from "../../../shared/networks/profiles";
 
-export type PostStatus =
-  | "draft"
-  | "in_review"
-  | "changes_requested"
-  | "approved"
-  | "scheduled"
-  | "publishing"
-  | "published"
-  | "partially_published"
-  | "failed"
-  | "unconfirmed"
-  | "missed"
-  | "cancelled";
-
-export type TargetStatus =
-  | "pending"
-  | "scheduled"
-  | "publishing"
-  | "published"
-  | "failed"
-  | "unconfirmed"
-  | "missed"
-  | "cancelled";
+export type { PostStatus, TargetStatus };
 
 export interface NetworkInfo {
   id: NetworkId | string;
