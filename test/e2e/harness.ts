@@ -6,7 +6,9 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { type ParsedMail, simpleParser } from "mailparser";
 import pg from "pg";
+import { chromium, type Page } from "playwright-core";
 import { SMTPServer } from "smtp-server";
+import { afterEach, beforeEach } from "vitest";
 
 export const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 export const screenshotDir = path.join(repoRoot, "test-results", "e2e");
@@ -183,4 +185,35 @@ export async function startRelais(extraEnv: Record<string, string>): Promise<Rel
     output: () => log,
     stop,
   };
+}
+
+/** Debian's Chromium with the flags this machine needs (no sandbox as root, no background networking). */
+export function launchChromium() {
+  return chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run", "--disable-sync"],
+  });
+}
+
+/**
+ * For scenario files whose steps build on each other: after the first failure the rest are skipped (they
+ * would only time out), and the failure leaves a screenshot, the browser errors and the server output.
+ */
+export function stopAfterFirstFailure(s: {
+  page: () => Page | undefined;
+  relais: () => RelaisProcess | undefined;
+  errors: string[];
+  screenshot: (page: Page, name: string) => Promise<void>;
+}): void {
+  let broken = false;
+  beforeEach((ctx) => {
+    if (broken) ctx.skip();
+  });
+  afterEach(async (ctx) => {
+    if (ctx.task.result?.state !== "fail") return;
+    broken = true;
+    const page = s.page();
+    if (page) await s.screenshot(page, "FAILED").catch(() => {});
+    console.error(`browser errors:\n${s.errors.join("\n")}\nserver output:\n${s.relais()?.output()}`);
+  });
 }

@@ -1,11 +1,19 @@
 import fs from "node:fs";
 import path from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import sharp from "sharp";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startWebhookReceiver, type WebhookReceiver } from "../helpers/webhook-receiver.js";
 import { visible } from "./assert.js";
-import { freshDatabase, type RelaisProcess, requireBuiltWeb, screenshotDir, startRelais } from "./harness.js";
+import {
+  freshDatabase,
+  launchChromium,
+  type RelaisProcess,
+  requireBuiltWeb,
+  screenshotDir,
+  startRelais,
+  stopAfterFirstFailure,
+} from "./harness.js";
 
 /**
  * The publishing extras in a real browser: an account's weekly posting slots, a post's repeat rule and
@@ -39,27 +47,14 @@ beforeAll(async () => {
     body: JSON.stringify({ ...OWNER, locale: "fr" }),
   });
   if (res.status !== 201) throw new Error(`setup failed: ${res.status} ${await res.text()}`);
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run", "--disable-sync"],
-  });
+  browser = await launchChromium();
   const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   page = await ctx.newPage();
   page.on("pageerror", (e) => browserErrors.push(`pageerror: ${e.message}`));
   page.on("console", (m) => m.type() === "error" && browserErrors.push(`console: ${m.text()}`));
 });
 
-let broken = false;
-beforeEach((ctx) => {
-  if (broken) ctx.skip();
-});
-
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state !== "fail") return;
-  broken = true;
-  await screenshot(page, "FAILED").catch(() => {});
-  console.error(`browser errors:\n${browserErrors.join("\n")}\nserver output:\n${relais?.output()}`);
-});
+stopAfterFirstFailure({ page: () => page, relais: () => relais, errors: browserErrors, screenshot });
 
 afterAll(async () => {
   await browser?.close();

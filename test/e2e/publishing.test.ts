@@ -1,10 +1,18 @@
 import fs from "node:fs";
 import path from "node:path";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startWebhookReceiver, type WebhookReceiver } from "../helpers/webhook-receiver.js";
 import { containsText, count, visible } from "./assert.js";
-import { freshDatabase, type RelaisProcess, requireBuiltWeb, screenshotDir, startRelais } from "./harness.js";
+import {
+  freshDatabase,
+  launchChromium,
+  type RelaisProcess,
+  requireBuiltWeb,
+  screenshotDir,
+  startRelais,
+  stopAfterFirstFailure,
+} from "./harness.js";
 
 /**
  * The issue's scenario in a real browser against a real server: connect two webhooks, compose one post
@@ -70,10 +78,7 @@ beforeAll(async () => {
     body: JSON.stringify({ ...OWNER, locale: "fr" }),
   });
   if (res.status !== 201) throw new Error(`setup failed: ${res.status} ${await res.text()}`);
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run", "--disable-sync"],
-  });
+  browser = await launchChromium();
   // The browser is in another zone than the workspace: every time on screen must still be Paris time.
   owner = await browser.newContext({ viewport: { width: 1280, height: 800 }, timezoneId: "America/New_York" });
   await owner.grantPermissions(["clipboard-read", "clipboard-write"]);
@@ -82,18 +87,7 @@ beforeAll(async () => {
   page.on("console", (m) => m.type() === "error" && browserErrors.push(`console: ${m.text()}`));
 });
 
-/** The steps build on each other: after a failure the rest would only time out. */
-let broken = false;
-beforeEach((ctx) => {
-  if (broken) ctx.skip();
-});
-
-afterEach(async (ctx) => {
-  if (ctx.task.result?.state !== "fail") return;
-  broken = true;
-  await screenshot(page, "FAILED").catch(() => {});
-  console.error(`browser errors:\n${browserErrors.join("\n")}\nserver output:\n${relais?.output()}`);
-});
+stopAfterFirstFailure({ page: () => page, relais: () => relais, errors: browserErrors, screenshot });
 
 afterAll(async () => {
   await browser?.close();
