@@ -45,5 +45,15 @@ export function bindConnector(connector: Connector, env: ConnectorEnv): Connecto
     publish: (account, request, e) => connector.publish(account, request, e ?? env),
     delete: connector.delete ? (account, externalId, e) => connector.delete!(account, externalId, e ?? env) : undefined,
     lookup: connector.lookup ? (account, request, e) => connector.lookup!(account, request, e ?? env) : undefined,
+    readInteractions: connector.readInteractions
+      ? (account, options, e) => connector.readInteractions!(account, options, e ?? env)
+      : undefined,
+    readPostMetrics: connector.readPostMetrics
+      ? (account, ids, e) => connector.readPostMetrics!(account, ids, e ?? env)
+      : undefined,
+    readAccountMetrics: connector.readAccountMetrics
+      ? (account, e) => connector.readAccountMetrics!(account, e ?? env)
+      : undefined,
+    search: connector.search ? (account, query, e) => connector.search!(account, query, e ?? env) : undefined,
   };
 }

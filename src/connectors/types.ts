@@ -90,6 +90,79 @@ export interface PublishResult {
  */
 export interface ConnectorEnv {
   http: HttpClient;
+  /**
+   * Called by an adapter whose session was refreshed during a call (e.g. Bluesky's refresh JWT rotating):
+   * the caller stores the new credentials encrypted before the call returns. Absent in tests that do not
+   * care; adapters must then keep working with the credentials they were given.
+   */
+  persistCredentials?: (credentials: Record<string, unknown>) => Promise<void>;
+}
+
+/** What an interaction on the network is, from the account's point of view. */
+export type InteractionKind = "reply" | "mention" | "quote" | "repost" | "like" | "follow";
+
+/** One interaction read from the network (a notification, in Bluesky's and Mastodon's terms). */
+export interface FetchedInteraction {
+  /** Unique per account and kind on the network (notification URI or id): the dedup key. */
+  externalId: string;
+  kind: InteractionKind;
+  authorExternalId: string | null;
+  authorHandle: string | null;
+  authorName: string | null;
+  authorAvatarUrl: string | null;
+  /** The text of the reply / mention / quote (plain text); null for likes, reposts, follows. */
+  text: string | null;
+  /** Link to the interaction on the network (the reply itself, or the author's profile for a follow). */
+  url: string | null;
+  occurredAt: Date;
+  /**
+   * The externalId (PublishResult.externalId) of the account's own post this interaction concerns: the
+   * liked / reposted / quoted / replied-to post. Null for follows and for mentions in a fresh post.
+   */
+  subjectExternalId: string | null;
+}
+
+/** A page of interactions, newest first. `cursor` goes back to readInteractions for the next (older) page. */
+export interface InteractionPage {
+  items: FetchedInteraction[];
+  cursor: string | null;
+}
+
+/** Counters of one published post at one moment (what the network tells; null when it does not). */
+export interface PostMetrics {
+  likes: number | null;
+  reposts: number | null;
+  replies: number | null;
+  quotes: number | null;
+  impressions: number | null;
+}
+
+export interface AccountMetrics {
+  followers: number | null;
+  following: number | null;
+  posts: number | null;
+}
+
+/** A public post found by search (listening, alerts). */
+export interface SearchedPost {
+  externalId: string;
+  url: string | null;
+  text: string;
+  authorHandle: string | null;
+  authorName: string | null;
+  language: string | null;
+  publishedAt: Date;
+  metrics: PostMetrics | null;
+}
+
+export interface SearchQuery {
+  /** Keywords as the network's search understands them (the alerts module translates its own syntax). */
+  q: string;
+  /** Only posts published after this moment, when the network can filter. */
+  since?: Date;
+  language?: string;
+  limit: number;
+  cursor?: string | null;
 }
 
 /** One field of the connect form the UI draws for a network (labels are translated in the UI by key). */
@@ -136,4 +209,18 @@ export interface Connector {
    * Absent when the network cannot tell; then the user decides ("unconfirmed").
    */
   lookup?(account: AccountSecrets, request: PublishRequest, env?: ConnectorEnv): Promise<PublishResult | null>;
+  /**
+   * Interactions on the account, newest first, one page at a time. `cursor` null = the newest page; the
+   * caller stops paging once it meets interactions it already has (incremental sync).
+   */
+  readInteractions?(
+    account: AccountSecrets,
+    options: { cursor: string | null; limit: number },
+    env?: ConnectorEnv,
+  ): Promise<InteractionPage>;
+  /** Current counters of the given published posts (by PublishResult.externalId); missing ids are omitted. */
+  readPostMetrics?(account: AccountSecrets, externalIds: string[], env?: ConnectorEnv): Promise<Map<string, PostMetrics>>;
+  readAccountMetrics?(account: AccountSecrets, env?: ConnectorEnv): Promise<AccountMetrics>;
+  /** Keyword search of public posts on the network. */
+  search?(account: AccountSecrets, query: SearchQuery, env?: ConnectorEnv): Promise<{ items: SearchedPost[]; cursor: string | null }>;
 }
