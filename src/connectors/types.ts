@@ -219,8 +219,16 @@ export interface Connector {
     env?: ConnectorEnv,
   ): Promise<InteractionPage>;
   /** Current counters of the given published posts (by PublishResult.externalId); missing ids are omitted. */
-  readPostMetrics?(account: AccountSecrets, externalIds: string[], env?: ConnectorEnv): Promise<Map<string, PostMetrics>>;
+  readPostMetrics?(
+    account: AccountSecrets,
+    externalIds: string[],
+    env?: ConnectorEnv,
+  ): Promise<Map<string, PostMetrics>>;
   readAccountMetrics?(account: AccountSecrets, env?: ConnectorEnv): Promise<AccountMetrics>;
   /** Keyword search of public posts on the network. */
-  search?(account: AccountSecrets, query: SearchQuery, env?: ConnectorEnv): Promise<{ items: SearchedPost[]; cursor: string | null }>;
+  search?(
+    account: AccountSecrets,
+    query: SearchQuery,
+    env?: ConnectorEnv,
+  ): Promise<{ items: SearchedPost[]; cursor: string | null }>;
 }
