@@ -322,6 +322,89 @@ export interface NotificationsTable {
   created_at: DefaultTimestamp;
 }
 
+export interface CurationTopicsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  name: string;
+  slug: string;
+  description: Generated<string>;
+  is_public: Generated<boolean>;
+  public_token: string;
+  created_by: string | null;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface CurationEntriesTable {
+  id: Generated<string>;
+  workspace_id: string;
+  topic_id: string;
+  feed_item_id: string | null;
+  url: string;
+  title: string;
+  description: Generated<string>;
+  image_url: string | null;
+  source_name: Generated<string>;
+  insight: Generated<string>;
+  tags: Json<string[]>;
+  position: number;
+  published_at: Timestamp | null;
+  created_by: string | null;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface PressReviewItem {
+  entryId: string | null;
+  url: string;
+  title: string;
+  description: string;
+  imageUrl: string | null;
+  source: string;
+  comment: string;
+}
+
+export type PressReviewStatus = "draft" | "sending" | "sent" | "failed";
+
+export interface PressReviewsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  topic_id: string | null;
+  schedule_id: string | null;
+  title: string;
+  intro: Generated<string>;
+  period_start: Timestamp;
+  period_end: Timestamp;
+  items: Json<PressReviewItem[]>;
+  status: ColumnType<PressReviewStatus, PressReviewStatus | undefined, PressReviewStatus>;
+  recipients: Json<string[]>;
+  sent_at: Timestamp | null;
+  sent_by: string | null;
+  send_error: string | null;
+  public_token: string | null;
+  published_at: Timestamp | null;
+  created_by: string | null;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface PressReviewSchedulesTable {
+  id: Generated<string>;
+  workspace_id: string;
+  topic_id: string;
+  weekday: number;
+  local_time: string;
+  recipients: Json<string[]>;
+  title: string;
+  intro: Generated<string>;
+  enabled: Generated<boolean>;
+  next_run_at: Timestamp;
+  last_run_at: Timestamp | null;
+  created_by: string | null;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
 export interface DB {
   users: UsersTable;
   sessions: SessionsTable;
@@ -344,6 +427,10 @@ export interface DB {
   approval_links: ApprovalLinksTable;
   posting_slots: PostingSlotsTable;
   notifications: NotificationsTable;
+  curation_topics: CurationTopicsTable;
+  curation_entries: CurationEntriesTable;
+  press_reviews: PressReviewsTable;
+  press_review_schedules: PressReviewSchedulesTable;
 }
 
 export type User = Selectable<UsersTable>;

@@ -2,6 +2,7 @@ import type { Migration } from "kysely";
 import * as m0001 from "./0001-foundation.js";
 import * as m0002 from "./0002-publishing.js";
 import * as m0003 from "./0003-calendar.js";
+import * as m0008 from "./0008-curation.js";
 
 /**
  * Every migration, in order. Names are permanent: a released name is never renamed or reused.
@@ -11,4 +12,5 @@ export const migrations: Record<string, Migration> = {
   "0001-foundation": m0001,
   "0002-publishing": m0002,
   "0003-calendar": m0003,
+  "0008-curation": m0008,
 };
