@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { excerpt } from "./calendar.service.js";
 import { guardCell } from "./csv.service.js";
 import { parseCsv, parseDate, parseTime, validateRow } from "./csv-import.js";
 import { escapeText, foldLine, icalDate, renderCalendar } from "./ical.js";
@@ -179,5 +180,30 @@ describe("CSV helpers", () => {
     expect(long.errors[0]?.message).toContain("Bluesky");
     expect(long.errors[0]?.message).toContain("301/300");
     expect(row("2027-05-04", "09:00").ok).toBe(true);
+  });
+});
+
+describe("calendar excerpt", () => {
+  // The reference: flatten the whole text, then cut on code points.
+  const reference = (text: string, max: number) => {
+    const chars = Array.from(text.replace(/\s+/g, " ").trim());
+    return chars.length <= max ? chars.join("") : `${chars.slice(0, max - 1).join("")}…`;
+  };
+  it("cuts long texts exactly as flattening the whole text would (emoji, accents, whitespace runs)", () => {
+    const pieces = ["été ", "👍🏽", "\n\n\t", "👨‍👩‍👧", "Ça va ? ", " ".repeat(300), "x"];
+    let seed = 7;
+    const rand = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return seed / 2_147_483_648;
+    };
+    for (let n = 0; n < 500; n++) {
+      let text = "";
+      const parts = Math.floor(rand() * 400);
+      for (let i = 0; i < parts; i++) text += pieces[Math.floor(rand() * pieces.length)];
+      for (const max of [1, 2, 10, 140]) expect(excerpt(text, max)).toBe(reference(text, max));
+    }
+  });
+  it("keeps a short text whole, on one line", () => {
+    expect(excerpt("  Bonjour\n\nà tous 👋🏼  ")).toBe("Bonjour à tous 👋🏼");
   });
 });
