@@ -405,6 +405,95 @@ export interface PressReviewSchedulesTable {
   updated_at: DefaultTimestamp;
 }
 
+export interface FeedFoldersTable {
+  id: Generated<string>;
+  workspace_id: string;
+  name: string;
+  position: Generated<number>;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface FeedsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  folder_id: string | null;
+  url: string;
+  site_url: string | null;
+  title: Generated<string>;
+  description: Generated<string>;
+  language: string | null;
+  format: string | null;
+  etag: string | null;
+  last_modified: string | null;
+  last_fetched_at: Timestamp | null;
+  last_new_item_at: Timestamp | null;
+  next_fetch_at: DefaultTimestamp;
+  interval_seconds: Generated<number>;
+  error_count: Generated<number>;
+  last_error_code: string | null;
+  last_error_message: string | null;
+  last_error_at: Timestamp | null;
+  gone_at: Timestamp | null;
+  fetch_full_text: Generated<boolean>;
+  created_by: string | null;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface FeedEnclosureJson {
+  url: string;
+  type: string | null;
+  length: number | null;
+}
+
+export interface FeedItemsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  feed_id: string;
+  story_id: string | null;
+  guid: string;
+  link: string | null;
+  content_hash: string;
+  title: Generated<string>;
+  summary: Generated<string>;
+  content: Generated<string>;
+  full_text: string | null;
+  author: string | null;
+  categories: Json<string[]>;
+  enclosures: Json<FeedEnclosureJson[]>;
+  image_url: string | null;
+  language: string | null;
+  published_at: Timestamp;
+  fetched_at: DefaultTimestamp;
+  story_bands: ColumnType<number[], number[] | undefined, number[]>;
+  /** tsvector, written with SQL (to_tsvector) only. */
+  search: ColumnType<string, unknown, unknown>;
+}
+
+export interface StoriesTable {
+  id: Generated<string>;
+  workspace_id: string;
+  title: string;
+  lead_item_id: string | null;
+  first_seen_at: DefaultTimestamp;
+  item_count: Generated<number>;
+}
+
+export interface FeedItemStatesTable {
+  workspace_id: string;
+  user_id: string;
+  item_id: string;
+  read_at: Timestamp | null;
+  starred_at: Timestamp | null;
+}
+
+export interface VeilleSettingsTable {
+  workspace_id: string;
+  retention_days: Generated<number>;
+  updated_at: DefaultTimestamp;
+}
+
 export interface DB {
   users: UsersTable;
   sessions: SessionsTable;
@@ -431,6 +520,12 @@ export interface DB {
   curation_entries: CurationEntriesTable;
   press_reviews: PressReviewsTable;
   press_review_schedules: PressReviewSchedulesTable;
+  feed_folders: FeedFoldersTable;
+  feeds: FeedsTable;
+  feed_items: FeedItemsTable;
+  stories: StoriesTable;
+  feed_item_states: FeedItemStatesTable;
+  veille_settings: VeilleSettingsTable;
 }
 
 export type User = Selectable<UsersTable>;
