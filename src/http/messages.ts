@@ -59,6 +59,12 @@ const errorMessages: Record<Locale, Record<ErrorCode, string>> = {
     media_not_image: "Les recadrages ne s'appliquent qu'aux images fixes (ni vidéos ni GIF animés).",
     media_link_invalid: "Ce lien vers un média est invalide ou a expiré.",
     post_not_movable: "Cette publication ne peut plus être déplacée : elle est en cours d'envoi ou déjà publiée.",
+    planned_time_nonexistent:
+      "L'heure prévue {local} n'existe pas dans le fuseau {zone} (passage à l'heure d'été ce jour-là) : choisissez une autre heure.",
+    planned_time_locked:
+      "Cette publication est déjà programmée : déplacez-la dans le calendrier ou déprogrammez-la pour changer sa date prévue.",
+    crop_outside_image:
+      "Le cadre de recadrage sort de l'image ({width} × {height} pixels) : ajustez-le pour qu'il tienne dans la photo.",
     no_free_slot:
       "Aucun créneau libre dans les {days} prochains jours pour ces comptes : ajoutez des créneaux de publication.",
     recurrence_invalid:
@@ -123,6 +129,11 @@ const errorMessages: Record<Locale, Record<ErrorCode, string>> = {
       "Invalid recurrence rule: expected for example FREQ=WEEKLY;BYDAY=MO (daily at most; the time is the post's own).",
     csv_unreadable: "Unreadable CSV file (line {line}): check the quotes and the separator.",
     csv_too_many_rows: "Too many rows: {max} posts at most per import.",
+    planned_time_nonexistent:
+      "The planned time {local} does not exist in the {zone} time zone (clocks go forward that day): choose another time.",
+    planned_time_locked:
+      "This post is already scheduled: move it in the calendar or unschedule it to change its planned date.",
+    crop_outside_image: "The crop box goes outside the image ({width} × {height} pixels): fit it inside the picture.",
   },
 };
 

@@ -53,6 +53,9 @@ export type ErrorCode =
   | "media_fetch_failed"
   | "post_not_movable"
   | "no_free_slot"
+  | "planned_time_nonexistent"
+  | "planned_time_locked"
+  | "crop_outside_image"
   | "recurrence_invalid"
   | "csv_unreadable"
   | "csv_too_many_rows";
@@ -113,6 +116,9 @@ const statusByCode: Record<ErrorCode, number> = {
   csv_too_many_rows: 400,
 };
 
+  planned_time_nonexistent: 400,
+  planned_time_locked: 409,
+  crop_outside_image: 400,
 export class AppError extends Error {
   readonly status: number;
   constructor(

@@ -156,9 +156,11 @@ describe("CSV export", () => {
     );
     expect(res.statusCode).toBe(200);
     expect(res.headers["content-type"]).toMatch(/^text\/csv/);
-    expect(res.body.startsWith("\uFEFFdate;time;accounts;text;link;media;tags;status;published_url\r\n")).toBe(true);
+    expect(res.body.startsWith("\uFEFFdate;time;accounts;text;link;media;tags;status;published_url;planned\r\n")).toBe(
+      true,
+    );
     expect(res.body).toContain(
-      `2031-07-01;09:00;'@etoile.bsky.social;"'=HYPERLINK(""http://evil"",""clic"") 😈";;;;published;https://bsky.app/profile/etoile/post/9`,
+      `2031-07-01;09:00;'@etoile.bsky.social;"'=HYPERLINK(""http://evil"",""clic"") 😈";;;;published;https://bsky.app/profile/etoile/post/9;no`,
     );
     expect(res.body).toContain("'-10 % sur les éclairs");
     const bad = await owner.get(

@@ -18,6 +18,8 @@ export interface TargetJson {
   status: string;
   external_url: string | null;
   published_at: string | null;
+  error_code: string | null;
+  error_message: string | null;
 }
 
 export interface RangeRow {
@@ -89,7 +91,7 @@ type PostTuple = [
   boolean,
   number,
   string | null,
-  [string, string, string, string | null, string | null][] | null,
+  [string, string, string, string | null, string | null, string | null, string | null][] | null,
   string[] | null,
 ];
 
@@ -127,21 +129,34 @@ export async function findInRange(
     conds.push(sql`exists (select 1 from post_targets ft join social_accounts fa on fa.id = ft.account_id
       where ${sql.join(inner, sql` and `)})`);
   }
+  // Targets and tags are aggregated once for all the posts in range (hash joins) rather than by two
+  // correlated subqueries per post: half the time on PGlite for a month of ~800 posts.
   const { rows } = await sql<{ data: string | null }>`
+    with p as materialized (
+      select p.id, p.workspace_id, p.status, p.body, p.scheduled_at, p.campaign_id, p.recurrence,
+             p.recurrence_parent_id, p.evergreen, p.version, p.link_url
+        from posts p
+       where ${sql.join(conds, sql` and `)}),
+    t as (
+      select t.post_id,
+             json_agg(json_build_array(t.id, t.account_id, t.status, t.external_url, t.published_at,
+                      t.error_code, t.error_message) order by t.id) as targets
+        from post_targets t join p on p.id = t.post_id and t.workspace_id = p.workspace_id
+       group by t.post_id),
+    g as (
+      select pt.post_id, json_agg(pt.tag_id) as tags
+        from post_tags pt join p on p.id = pt.post_id and pt.workspace_id = p.workspace_id
+       group by pt.post_id)
     select json_agg(json_build_array(
              p.id, p.status, p.body, p.scheduled_at, p.campaign_id, p.recurrence, p.recurrence_parent_id,
-             p.evergreen, p.version, p.link_url,
-             (select json_agg(json_build_array(t.id, t.account_id, t.status, t.external_url, t.published_at) order by t.id)
-                from post_targets t where t.post_id = p.id and t.workspace_id = p.workspace_id),
-             (select json_agg(pt.tag_id) from post_tags pt where pt.post_id = p.id and pt.workspace_id = p.workspace_id))
+             p.evergreen, p.version, p.link_url, t.targets, g.tags)
            order by p.scheduled_at, p.id)::text as data
-      from posts p
-     where ${sql.join(conds, sql` and `)}`.execute(db);
+      from p left join t on t.post_id = p.id left join g on g.post_id = p.id`.execute(db);
   const data = rows[0]?.data;
   if (!data) return [];
   return (JSON.parse(data) as PostTuple[]).map((p) => {
     const campaign = p[4] ? look.campaigns.get(p[4]) : undefined;
-    const targets = (p[10] ?? []).map(([id, accountId, status, url, publishedAt]) => {
+    const targets = (p[10] ?? []).map(([id, accountId, status, url, publishedAt, errorCode, errorMessage]) => {
       const a = look.accounts.get(accountId);
       return {
         id,
@@ -152,6 +167,8 @@ export async function findInRange(
         status,
         external_url: url,
         published_at: publishedAt,
+        error_code: errorCode ?? null,
+        error_message: errorMessage ?? null,
       };
     });
     if (targets.length > 1)

@@ -70,7 +70,8 @@ export async function calendarRoutes(app: App, ctx: AppContext): Promise<void> {
         tags,
         summary: "Posts between two instants (62 days at most), with future occurrences of recurring posts",
         description:
-          "Posts whose time is in [from, to): scheduled, published, and drafts with a planned time. Filters are comma lists; " +
+          "Posts whose time is in [from, to): scheduled, published, and posts not scheduled yet at their planned time " +
+          "(`planned: true`). Failed, missed and unconfirmed targets carry `error` (explanation + the network's words). Filters are comma lists; " +
           "a post matches when it has a target on one of the accounts/networks, one of the tags, and is in one of the campaigns/statuses.",
         params: workspaceParams,
         querystring: calendarQuery,
@@ -81,7 +82,8 @@ export async function calendarRoutes(app: App, ctx: AppContext): Promise<void> {
       // schema still documents the response; tests check its shape.
       serializerCompiler: () => (data) => JSON.stringify(data),
     },
-    async (request) => calendar.range(ctx, currentUser(request), request.params.workspaceId, request.query),
+    async (request) =>
+      calendar.range(ctx, currentUser(request), request.params.workspaceId, request.query, request.locale),
   );
 
   app.post(

@@ -69,6 +69,14 @@ const targetSchema = z.object({
   status: z.string(),
   externalUrl: z.string().nullable(),
   publishedAt: z.string().nullable(),
+  /** Why a failed, missed or unconfirmed target is so: our explanation and the network's own words. */
+  error: z
+    .object({
+      code: z.string().nullable(),
+      explanation: z.string().nullable().meta({ description: "In the caller's language" }),
+      message: z.string().nullable().meta({ description: "The network's own words, as received" }),
+    })
+    .nullable(),
 });
 
 export const calendarEntrySchema = z
@@ -78,6 +86,8 @@ export const calendarEntrySchema = z
     /** Stable per entry: the post id, or "<seriesId>@<instant>" for a future occurrence. */
     key: z.string(),
     status: z.enum(POST_STATUSES),
+    /** A post not scheduled yet (draft, in review, changes requested, approved) shown at its planned time. */
+    planned: z.boolean(),
     excerpt: z.string(),
     linkUrl: z.string().nullable(),
     scheduledAt: z.iso.datetime({ offset: true }),

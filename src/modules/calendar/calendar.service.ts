@@ -1,5 +1,8 @@
 import type { AppContext } from "../../context.js";
+import type { Locale } from "../../db/schema.js";
 import type { AuthUser } from "../auth/auth.service.js";
+import { isPlanned } from "../publishing/post-status.js";
+import { explainPublishError } from "../scheduler/publish-errors.js";
 import { instantToLocal, offsetMinutes } from "../scheduler/local-time.js";
 import { authorize } from "../workspaces/workspaces.service.js";
 import * as repo from "./calendar.repo.js";
@@ -59,13 +62,24 @@ function present(
   return {
     postId: row.id,
     key: occurrenceOf ? `${occurrenceOf}@${at.toISOString()}` : row.id,
-    status: occurrenceOf ? occurrenceStatus(row.status) : row.status,
+/** Target statuses that need a human: their entry carries the reason. */
+const NEEDS_ATTENTION = new Set(["failed", "missed", "unconfirmed"]);
+
+function targetError(t: repo.TargetJson, locale: Locale): CalendarEntry["targets"][number]["error"] {
+  if (!NEEDS_ATTENTION.has(t.status)) return null;
+  return { code: t.error_code, explanation: explainPublishError(locale, t.error_code), message: t.error_message };
+}
+
+    status,
+    planned: isPlanned(status),
     excerpt: excerpt(row.body),
     linkUrl: row.link_url,
     scheduledAt: at.toISOString(),
     scheduledLocal: clock.local(at),
+  locale: Locale,
     timezone: tz,
     campaign:
+  const status = occurrenceOf ? occurrenceStatus(row.status) : row.status;
       row.campaign_id && row.campaign_name
         ? { id: row.campaign_id, name: row.campaign_name, color: row.campaign_color ?? "#228be6" }
         : null,
@@ -89,6 +103,7 @@ function present(
 }
 
 /** Series shown with their future occurrences: planned ones too (a draft series is shown as planned). */
+      error: occurrenceOf ? null : targetError(t, locale),
 const SERIES_CARRY_ON = new Set([
   "draft",
   "in_review",
@@ -107,7 +122,13 @@ const SERIES_CARRY_ON = new Set([
  * included — and the future occurrences of recurring series expanded in the range (marked as such,
  * skipping those already created as posts). Two queries for posts, one for materialised occurrences.
  */
-export async function range(ctx: AppContext, user: AuthUser, workspaceId: string, q: CalendarQuery) {
+export async function range(
+  ctx: AppContext,
+  user: AuthUser,
+  workspaceId: string,
+  q: CalendarQuery,
+  locale: Locale = "fr",
+) {
   await authorize(ctx, user, workspaceId, "posts.read");
   const look = await repo.lookups(ctx.db, workspaceId);
   const tz = look.timezone;
@@ -120,7 +141,7 @@ export async function range(ctx: AppContext, user: AuthUser, workspaceId: string
     tags: q.tags,
     statuses: q.statuses,
   };
-  const entries = await entriesBetween(ctx, workspaceId, from, to, filters, look);
+  const entries = await entriesBetween(ctx, workspaceId, from, to, filters, look, locale);
   return { timezone: tz, from: from.toISOString(), to: to.toISOString(), entries };
 }
 
@@ -137,11 +158,12 @@ export async function entriesBetween(
   const tz = look.timezone;
   const local = localClock(tz);
   const rows = await repo.findInRange(ctx.db, workspaceId, from, to, filters, look);
-  const entries = rows.map((r) => present(r, local, r.scheduled_at, null));
+  const entries = rows.map((r) => present(r, local, r.scheduled_at, null, locale));
   // Occurrences have the status they will be created with (see occurrenceStatus): filtered on that.
   const wanted = filters.statuses ? new Set(filters.statuses) : null;
   const { statuses: _ignored, ...seriesFilters } = filters;
   const series = (await repo.findInRange(ctx.db, workspaceId, from, to, seriesFilters, look, true)).filter((s) =>
+  locale: Locale = "fr",
     SERIES_CARRY_ON.has(s.status),
   );
   if (!series.length) return entries;
@@ -157,8 +179,10 @@ export async function entriesBetween(
       if (occ.instant.getTime() <= s.scheduled_at.getTime() || occ.instant <= now) continue;
       if (done.has(`${s.id}@${occ.instant.toISOString()}`)) continue;
       if (wanted && !wanted.has(occurrenceStatus(s.status))) continue;
-      entries.push(present(s, local, occ.instant, s.id));
+      entries.push(present(s, local, occ.instant, s.id, locale));
     }
   }
-  return entries.sort((a, b) => a.scheduledAt.localeCompare(b.scheduledAt) || a.key.localeCompare(b.key));
+  // ISO instants and keys compare as plain strings (localeCompare would build a collator per call).
+  const order = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+  return entries.sort((a, b) => order(a.scheduledAt, b.scheduledAt) || order(a.key, b.key));
 }

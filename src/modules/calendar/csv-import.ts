@@ -38,6 +38,9 @@ const HEADER_ALIASES: Record<string, Column> = {
   etiquettes: "tags",
 };
 
+/** Columns the export adds after the import's: recognised in a header (so an export re-imports), ignored. */
+const EXPORT_ONLY = new Set(["status", "published_url", "planned"]);
+
 export interface RowIssue {
   column: Column | null;
   code: ImportIssueCode;
@@ -113,7 +116,11 @@ export function parseCsv(text: string): {
   let columns: Column[] = [...COLUMNS];
   let start = 0;
   const first = raw[0]?.record.map(norm) ?? [];
-  if (first.length && first.every((c) => c === "" || c in HEADER_ALIASES) && first.some((c) => c === "date")) {
+  if (
+    first.length &&
+    first.every((c) => c === "" || c in HEADER_ALIASES || EXPORT_ONLY.has(c)) &&
+    first.some((c) => c === "date")
+  ) {
     columns = first.map((c) => HEADER_ALIASES[c] as Column);
     start = 1;
   }

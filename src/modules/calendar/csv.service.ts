@@ -6,6 +6,7 @@ import { AppError } from "../../lib/errors.js";
 import type { AuthUser } from "../auth/auth.service.js";
 import { importFailureText, importFromUrl } from "../media/media-import.service.js";
 import { recordPostEvent } from "../publishing/post-events.repo.js";
+import { isPlanned } from "../publishing/post-status.js";
 import { instantToLocal } from "../scheduler/local-time.js";
 import { authorize } from "../workspaces/workspaces.service.js";
 import { importMessage } from "./calendar.messages.js";
@@ -208,7 +209,7 @@ export function guardCell(value: string): string {
 
 /**
  * The posts of [from, to) as CSV: the import's columns (so an export can be edited and re-imported)
- * plus status and published URLs; times in the workspace zone; UTF-8 with a BOM so spreadsheets read
+ * plus status, published URLs and whether the post is only planned (not scheduled yet); times in the workspace zone; UTF-8 with a BOM so spreadsheets read
  * accents and emoji right; `;` for French spreadsheets or `,`.
  */
 export async function exportCsv(
@@ -237,9 +238,10 @@ export async function exportCsv(
         .map((t) => t.external_url)
         .filter(Boolean)
         .join("|"),
+      isPlanned(p.status) ? "yes" : "no",
     ].map(guardCell);
   });
-  const body = stringify([[...COLUMNS, "status", "published_url"], ...records], {
+  const body = stringify([[...COLUMNS, "status", "published_url", "planned"], ...records], {
     delimiter: q.separator === "semicolon" ? ";" : ",",
     record_delimiter: "\r\n",
   });

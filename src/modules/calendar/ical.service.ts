@@ -50,7 +50,15 @@ export async function feed(ctx: AppContext, token: string): Promise<string> {
     .executeTakeFirst();
   if (!ws) throw new AppError("not_found", { resource: "calendar" });
   const now = Date.now();
-  const entries = await entriesBetween(ctx, ws.id, new Date(now - PAST_DAYS * DAY), new Date(now + FUTURE_DAYS * DAY));
+  const entries = await entriesBetween(
+    ctx,
+    ws.id,
+    new Date(now - PAST_DAYS * DAY),
+    new Date(now + FUTURE_DAYS * DAY),
+    {},
+    undefined,
+    ws.locale,
+  );
   const stamp = new Date(Math.floor(now / 1000) * 1000);
   const events: IcalEvent[] = [];
   for (const e of entries) {
@@ -66,18 +74,20 @@ export async function feed(ctx: AppContext, token: string): Promise<string> {
         start: new Date(e.scheduledAt),
         durationMinutes: 15,
         stamp,
-        summary: `${label} · ${excerpt(e.excerpt, 60)}`,
+        // A planned post (not scheduled yet) is flagged in the title too: calendar apps rarely show STATUS.
+        summary: `${e.planned ? `${icalWord(ws.locale, "plannedTag")} ` : ""}${label} · ${excerpt(e.excerpt, 60)}`,
         description: [
-          `${who} — ${icalWord(ws.locale, t.status)}`,
+          `${who} — ${icalWord(ws.locale, e.planned ? "planned" : t.status)}`,
+          t.error ? [t.error.explanation, t.error.message].filter(Boolean).join(" — ") : "",
           e.campaign ? `${icalWord(ws.locale, "campaign")} ${e.campaign.name}` : "",
           "",
           e.excerpt,
           e.linkUrl ?? "",
         ]
-          .filter((x, i) => x !== "" || i === 2)
+          .filter((x, i) => x !== "" || i === 3)
           .join("\n"),
         url: t.externalUrl,
-        status: e.status === "draft" || e.status === "in_review" ? "TENTATIVE" : "CONFIRMED",
+        status: e.planned ? "TENTATIVE" : "CONFIRMED",
         categories: e.tags.map((g) => g.name),
       });
     }

@@ -26,3 +26,14 @@ export function deliveryStatus(targets: readonly TargetStatus[]): PostStatus {
   if (published > 0) return "partially_published";
   return live.every((s) => s === "missed") ? "missed" : "failed";
 }
+
+/**
+ * Statuses before scheduling. A post in one of them may carry a *planned* time (`scheduled_at` set, no
+ * publish job): shown on the calendar as planned, moved by drag-and-drop, proposed when scheduling.
+ */
+export const PLANNED_STATUSES: readonly PostStatus[] = ["draft", "in_review", "changes_requested", "approved"];
+
+/** Whether a post with this status and a time is planned (not scheduled). */
+export function isPlanned(status: string): boolean {
+  return (PLANNED_STATUSES as readonly string[]).includes(status);
+}

@@ -4,6 +4,8 @@ import { checkDraft, type DraftMedia } from "../../shared/networks/check.js";
 import { issueMessage } from "../../shared/networks/messages.js";
 import { NETWORK_IDS, type NetworkId } from "../../shared/networks/profiles.js";
 import * as media from "../media/media.service.js";
+import { instantToLocal } from "../scheduler/local-time.js";
+import { isPlanned } from "./post-status.js";
 import * as repo from "./posts.repo.js";
 
 /**
@@ -108,6 +110,13 @@ export async function presentPosts(ctx: AppContext, workspaceId: string, rows: r
     scheduledAt: p.scheduled_at?.toISOString() ?? null,
     scheduledLocal: p.scheduled_local,
     scheduledTz: p.scheduled_tz,
+    planned:
+      p.scheduled_at && isPlanned(p.status)
+        ? {
+            at: p.scheduled_at.toISOString(),
+            local: p.scheduled_local ?? instantToLocal(p.scheduled_at, p.scheduled_tz ?? "UTC"),
+          }
+        : null,
     version: p.version,
     recurrence: p.recurrence,
     recurrenceParentId: p.recurrence_parent_id,

@@ -102,6 +102,10 @@ export interface PostFields {
   media_ids: string[];
   options: Record<string, unknown>;
   campaign_id: string | null;
+  /** A planned time (drafts) or the scheduled one; set together. */
+  scheduled_at?: Date | null;
+  scheduled_local?: string | null;
+  scheduled_tz?: string | null;
 }
 
 export async function insertPost(db: Db, workspaceId: string, f: PostFields, userId: string): Promise<string> {

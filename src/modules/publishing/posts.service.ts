@@ -4,8 +4,10 @@ import { AppError, notFound } from "../../lib/errors.js";
 import * as audit from "../audit/audit.service.js";
 import type { AuthUser } from "../auth/auth.service.js";
 import * as media from "../media/media.service.js";
+import { localToInstant } from "../scheduler/local-time.js";
 import * as workspaces from "../workspaces/workspaces.service.js";
 import { recordPostEvent } from "./post-events.repo.js";
+import { isPlanned } from "./post-status.js";
 import { checkTarget, effectiveContent, mediaMap, presentPosts } from "./post-view.js";
 import * as repo from "./posts.repo.js";
 import { deleteMessage } from "./publishing.messages.js";
@@ -23,6 +25,8 @@ export interface TargetInput {
 
 export interface PostInput {
   body?: string;
+  /** Planned wall-clock time in the workspace zone (not scheduled); null clears it. */
+  plannedLocal?: string | null;
   linkUrl?: string | null;
   mediaIds?: string[];
   campaignId?: string | null;
@@ -63,6 +67,29 @@ async function validateRefs(ctx: AppContext, workspaceId: string, input: PostInp
       await media.describeMedia(ctx, workspaceId, t.mediaIds, { path: `body.targets.${i}.mediaIds` });
     }
   }
+}
+
+type PlannedTime = { scheduled_at: Date | null; scheduled_local: string | null; scheduled_tz: string | null };
+
+/**
+ * A planned time entered on the workspace's wall clock. Unlike scheduling (which moves a DST-gap time past
+ * the jump and says so), a planned time that does not exist is refused: nothing is being sent, so the
+ * editor fixes it now rather than discovering a shifted time later. A repeated time takes its first
+ * occurrence, as the scheduler does. A time already past is refused as for scheduling.
+ */
+async function plannedTime(ctx: AppContext, workspaceId: string, local: string | null): Promise<PlannedTime> {
+  if (local === null) return { scheduled_at: null, scheduled_local: null, scheduled_tz: null };
+  const settings = await workspaces.publishingSettings(ctx, workspaceId);
+  if (!settings) throw notFound("workspace");
+  const tz = settings.timezone;
+  const { instant, adjusted } = localToInstant(local, tz);
+  if (adjusted === "gap") {
+    throw new AppError("planned_time_nonexistent", { local: local.replace("T", " "), zone: tz }, [
+      { path: "body.plannedLocal", code: "dst_gap", message: local },
+    ]);
+  }
+  if (instant.getTime() <= Date.now()) throw new AppError("schedule_in_past", { local: local.replace("T", " ") });
+  return { scheduled_at: instant, scheduled_local: local, scheduled_tz: tz };
 }
 
 const toTargetFields = (t: TargetInput): repo.TargetFields => ({
@@ -108,6 +135,7 @@ export async function createPost(
 ) {
   await workspaces.authorize(ctx, user, workspaceId, "posts.write");
   await validateRefs(ctx, workspaceId, input);
+  const planned = input.plannedLocal ? await plannedTime(ctx, workspaceId, input.plannedLocal) : null;
   const id = await ctx.db.transaction().execute(async (trx) => {
     const postId = await repo.insertPost(
       trx,
@@ -118,6 +146,7 @@ export async function createPost(
         media_ids: input.mediaIds ?? [],
         options: input.options ?? {},
         campaign_id: input.campaignId ?? null,
+        ...planned,
       },
       user.id,
     );
@@ -130,7 +159,7 @@ export async function createPost(
       actorLabel: user.name,
       fromStatus: null,
       toStatus: "draft",
-      detail: { action: "created" },
+      detail: { action: "created", ...(planned ? { plannedLocal: planned.scheduled_local } : {}) },
     });
     return postId;
   });
@@ -190,8 +219,13 @@ export async function updatePost(
   await validateRefs(ctx, workspaceId, patch);
   const settings = await workspaces.publishingSettings(ctx, workspaceId);
   const backToDraft = changed.length > 0 && post.status === "approved" && Boolean(settings?.approvalRequired);
+  // The planned time is not content: changing it never sends an approved post back to review. A post
+  // already scheduled (or further) moves through the calendar or the schedule action, not here.
+  const replan = patch.plannedLocal !== undefined && patch.plannedLocal !== post.scheduled_local;
+  if (replan && !isPlanned(post.status)) throw new AppError("planned_time_locked");
+  const planned = replan ? await plannedTime(ctx, workspaceId, patch.plannedLocal ?? null) : null;
   await ctx.db.transaction().execute(async (trx) => {
-    const fields: Partial<repo.PostFields> & { status?: PostStatus } = {};
+    const fields: Partial<repo.PostFields> & { status?: PostStatus } = { ...planned };
     if (patch.body !== undefined) fields.body = patch.body;
     if (patch.linkUrl !== undefined) fields.link_url = patch.linkUrl;
     if (patch.mediaIds !== undefined) fields.media_ids = patch.mediaIds;
@@ -212,7 +246,12 @@ export async function updatePost(
       actorLabel: user.name,
       fromStatus: post.status,
       toStatus: backToDraft ? "draft" : post.status,
-      detail: { action: "edited", changed, ...(backToDraft ? { reason: "approved_content_changed" } : {}) },
+      detail: {
+        action: "edited",
+        changed: planned ? [...changed, "plannedLocal"] : changed,
+        ...(planned ? { fromLocal: post.scheduled_local, toLocal: planned.scheduled_local } : {}),
+        ...(backToDraft ? { reason: "approved_content_changed" } : {}),
+      },
     });
   });
   return viewPost(ctx, workspaceId, postId, locale);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseLocal } from "../scheduler/local-time.js";
 import { workspaceIdParams } from "../workspaces/workspaces.schema.js";
 
 /** Zod contracts of the publishing domain: campaigns, tags, posts and variants, comments, events, approvals. */
@@ -80,8 +81,22 @@ export const targetInput = z
   })
   .strict();
 
+/** A planned time: the wall clock of the workspace's zone, kept on a post that is not scheduled yet. */
+const plannedLocal = z
+  .string()
+  .refine((s) => parseLocal(s) !== null, { params: { i18n: "local_datetime" } })
+  .nullable()
+  .meta({
+    description:
+      "Planned wall-clock time (YYYY-MM-DDTHH:mm, workspace zone) of a post not scheduled yet: it shows on the " +
+      "calendar as planned and is proposed when scheduling; null clears it. A time that does not exist (DST gap) " +
+      "is refused, one that exists twice takes the first occurrence.",
+    example: "2026-03-29T09:30",
+  });
+
 const postFields = {
   body,
+  plannedLocal,
   linkUrl: z
     .url({ protocol: /^https?$/ })
     .max(2000)
@@ -101,13 +116,22 @@ const postFields = {
 
 export const createPostBody = z
   .object(postFields)
-  .partial({ body: true, linkUrl: true, mediaIds: true, campaignId: true, tagIds: true, options: true })
+  .partial({
+    body: true,
+    plannedLocal: true,
+    linkUrl: true,
+    mediaIds: true,
+    campaignId: true,
+    tagIds: true,
+    options: true,
+  })
   .strict();
 
 export const updatePostBody = z
   .object({ ...postFields, version: z.number().int().min(1).meta({ description: "The version you edited" }) })
   .partial({
     body: true,
+    plannedLocal: true,
     linkUrl: true,
     mediaIds: true,
     campaignId: true,
@@ -191,6 +215,14 @@ export const postSchema = z
     scheduledAt: z.string().nullable(),
     scheduledLocal: z.string().nullable(),
     scheduledTz: z.string().nullable(),
+    planned: z
+      .object({ at: z.string(), local: z.string() })
+      .nullable()
+      .meta({
+        description:
+          "The planned time of a post not scheduled yet (draft, in review, changes requested, approved), in the " +
+          "workspace's zone; null when it has none or is scheduled (then scheduledAt is its time)",
+      }),
     version: z.number(),
     recurrence: z.string().nullable().meta({ description: "RRULE of a recurring series (the series' first post)" }),
     recurrenceParentId: z.string().nullable().meta({ description: "The series this post is an occurrence of" }),

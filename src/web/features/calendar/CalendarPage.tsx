@@ -245,16 +245,30 @@ export default function CalendarPage() {
           dateClick={onDateClick}
           eventClick={onEventClick}
           eventContent={(arg) => <EventContent arg={arg} />}
-          eventClassNames={(arg) =>
-            ATTENTION.has((arg.event.extendedProps.entry as CalendarEntry).status) ? ["relais-attention"] : []
-          }
+          eventClassNames={(arg) => {
+            const entry = arg.event.extendedProps.entry as CalendarEntry;
+            return [
+              ...(ATTENTION.has(entry.status) ? ["relais-attention"] : []),
+              ...(entry.planned ? ["relais-planned"] : []),
+            ];
+          }}
         />
       </Paper>
       <Text size="xs" c="dimmed" mt="xs">
-        {t("calendar.keyboardHint")}
+        {t("calendar.legendPlanned")} {t("calendar.keyboardHint")}
       </Text>
     </>
   );
+}
+
+/** Why each failed, missed or unconfirmed target is so: our explanation, then the network's own words. */
+function targetProblems(post: CalendarEntry, t: (key: string, params?: Record<string, string>) => string): string[] {
+  return post.targets.flatMap((x) => {
+    if (!x.error) return [];
+    const explanation = x.error.explanation ?? t(`postStatus.${x.status}`);
+    const said = x.error.message ? ` ${t("calendar.networkSaid", { message: x.error.message })}` : "";
+    return [`${t("calendar.errorFor", { account: x.accountName, explanation })}${said}`];
+  });
 }
 
 function EventContent({ arg }: { arg: EventContentArg }) {
@@ -263,25 +277,41 @@ function EventContent({ arg }: { arg: EventContentArg }) {
   const networks = arg.event.extendedProps.networks as string[];
   const live = post.targets.find((x) => x.externalUrl)?.externalUrl;
   const attention = ATTENTION.has(post.status);
-  const label = `${arg.timeText} ${arg.event.title} — ${t(`postStatus.${post.status}`)} (${networks.map(networkLabel).join(", ")})`;
+  const problems = targetProblems(post, t);
+  const status = post.planned
+    ? `${t("calendar.planned")} · ${t(`postStatus.${post.status}`)}`
+    : t(`postStatus.${post.status}`);
+  const label = [
+    `${arg.timeText} ${arg.event.title} — ${post.planned ? t("calendar.plannedLong") : status} (${networks.map(networkLabel).join(", ")})`,
+    ...problems,
+  ].join("\n");
+  const list = arg.view.type.startsWith("list");
   return (
-    <div className="relais-event" title={label}>
-      <span className="relais-event-time">{arg.timeText}</span>
-      {attention && <IconAlertTriangle size={12} aria-label={t(`postStatus.${post.status}`)} />}
-      <span className="relais-event-title">{arg.event.title}</span>
-      <span className="relais-event-status">{t(`postStatus.${post.status}`)}</span>
-      {live && (
-        <Anchor
-          href={live}
-          target="_blank"
-          rel="noreferrer noopener"
-          onClick={(e) => e.stopPropagation()}
-          aria-label={t("calendar.viewLive")}
-          c="inherit"
-        >
-          <IconExternalLink size={12} />
-        </Anchor>
-      )}
+    <div className={list ? "relais-event relais-event-list" : "relais-event"} title={label}>
+      <div className="relais-event-line">
+        <span className="relais-event-time">{arg.timeText}</span>
+        {attention && <IconAlertTriangle size={12} aria-label={t(`postStatus.${post.status}`)} />}
+        <span className="relais-event-title">{arg.event.title}</span>
+        <span className="relais-event-status">{status}</span>
+        {live && (
+          <Anchor
+            href={live}
+            target="_blank"
+            rel="noreferrer noopener"
+            onClick={(e) => e.stopPropagation()}
+            aria-label={t("calendar.viewLive")}
+            c="inherit"
+          >
+            <IconExternalLink size={12} />
+          </Anchor>
+        )}
+      </div>
+      {list &&
+        problems.map((p) => (
+          <Text key={p} size="xs" c="red.8" className="relais-event-problem">
+            {p}
+          </Text>
+        ))}
     </div>
   );
 }

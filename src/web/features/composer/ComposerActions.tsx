@@ -11,7 +11,7 @@ import { call } from "../publishing/http";
 import { keys, paths, postActions } from "../publishing/publishing-api";
 import type { ApprovalLink, Post } from "../publishing/types";
 import { useCurrentWorkspace } from "../workspaces/use-current-workspace";
-import { type ComposerState, inputOf } from "./composer-state";
+import { type ComposerState, inputOf, PLANNABLE } from "./composer-state";
 
 type Action = "save" | "submit" | "approve" | "request-changes" | "schedule" | "unschedule" | "queue";
 
@@ -53,7 +53,7 @@ export function ComposerActions({
   const status = post?.status ?? "draft";
 
   const save = async (): Promise<Post> => {
-    const input = inputOf(state);
+    const input = inputOf(state, !post || PLANNABLE.includes(post.status));
     return post ? postActions.update(w, post.id, input, post.version) : postActions.create(w, input);
   };
   const reload = (id: string) => call<Post>("GET", paths.post(w, id));

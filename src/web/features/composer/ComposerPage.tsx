@@ -32,7 +32,7 @@ import { dstStatus, nextQuarterLocal, postLocal } from "../publishing/zoned-time
 import { useCurrentWorkspace } from "../workspaces/use-current-workspace";
 import { CheckSummary } from "./ChecksPanel";
 import { ComposerActions } from "./ComposerActions";
-import { type ComposerState, effective, emptyState, stateFromPost } from "./composer-state";
+import { type ComposerState, effective, emptyState, PLANNABLE, stateFromPost } from "./composer-state";
 import { MediaField } from "./MediaPicker";
 import { PostActivity } from "./PostActivity";
 import { SeriesPanel } from "./SeriesPanel";
@@ -61,11 +61,13 @@ function Composer({ post }: { post?: Post }) {
   const media = useMedia(workspace.id);
   const campaigns = useCampaigns(workspace.id);
   const tags = useTags(workspace.id);
-  const [state, setState] = useState<ComposerState>(() =>
-    post
-      ? stateFromPost(post, postLocal(post, tz) ?? search.get("at"))
-      : emptyState(search.get("at") ?? nextQuarterLocal(tz)),
-  );
+  // Opened from a calendar slot (?at=…): that time is the draft's planned time, saved with it.
+  const [state, setState] = useState<ComposerState>(() => {
+    const at = search.get("at");
+    if (!post) return emptyState(at ?? nextQuarterLocal(tz), at !== null);
+    const s = stateFromPost(post, postLocal(post, tz) ?? at);
+    return at !== null && !post.planned && PLANNABLE.includes(post.status) ? { ...s, planTime: true } : s;
+  });
   const [dirty, setDirty] = useState(!post);
   /** The server's words when scheduling moved a DST-day time. */
   const [serverWarning, setServerWarning] = useState<string | null>(null);
@@ -76,8 +78,12 @@ function Composer({ post }: { post?: Post }) {
   };
   // A post saved elsewhere (approval, move) comes back with a new version: follow it when not editing.
   useEffect(() => {
-    // A draft has no time on the server yet (only scheduling sets one): keep the time entered here.
-    if (post && !dirty) setState((s) => stateFromPost(post, postLocal(post, tz) ?? s.scheduledLocal));
+    // A draft without a planned time keeps the time proposed here (not saved until planned or scheduled).
+    if (post && !dirty)
+      setState((s) => {
+        const next = stateFromPost(post, postLocal(post, tz) ?? s.scheduledLocal);
+        return post.planned || !PLANNABLE.includes(post.status) ? next : { ...next, planTime: s.planTime };
+      });
   }, [post, dirty, tz]);
 
   const accountById = new Map((accounts.data ?? []).map((a) => [a.id, a]));
@@ -92,6 +98,7 @@ function Composer({ post }: { post?: Post }) {
   const blocking = checks.some((c) => c.result && !c.result.ok);
   const canEdit = ["owner", "manager", "editor"].includes(workspace.role);
   const readOnly = !canEdit || (post ? ["publishing", "published"].includes(post.status) : false);
+  const plannable = !post || PLANNABLE.includes(post.status);
 
   const toggleAccount = (ids: string[]) => {
     update({ accountIds: ids });
@@ -278,10 +285,15 @@ function Composer({ post }: { post?: Post }) {
                     value={state.scheduledLocal}
                     readOnly={readOnly}
                     onChange={(e) => {
-                      update({ scheduledLocal: e.currentTarget.value });
+                      update({ scheduledLocal: e.currentTarget.value, planTime: true });
                       setServerWarning(null);
                     }}
                   />
+                  {plannable && state.planTime && state.scheduledLocal && (
+                    <Text size="xs" c="dimmed" mt={4} data-testid="planned-hint">
+                      {t("composer.plannedHint")}
+                    </Text>
+                  )}
                 </Grid.Col>
                 <Grid.Col span={{ base: 12, sm: 6 }}>
                   <Select

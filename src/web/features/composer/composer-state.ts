@@ -12,9 +12,18 @@ export interface ComposerState {
   campaignId: string | null;
   tagIds: string[];
   scheduledLocal: string;
+  /**
+   * Whether `scheduledLocal` is saved with the post as its planned time: true when the composer was opened
+   * from a calendar slot, the post already has one, or the date was changed by hand. The default proposal
+   * (the next quarter hour) is only a suggestion for scheduling and is not saved.
+   */
+  planTime: boolean;
 }
 
-export function emptyState(scheduledLocal = ""): ComposerState {
+/** Statuses whose time is a planned one (not scheduled yet): saved with the post. */
+export const PLANNABLE: readonly string[] = ["draft", "in_review", "changes_requested", "approved"];
+
+export function emptyState(scheduledLocal = "", planTime = false): ComposerState {
   return {
     body: "",
     linkUrl: "",
@@ -24,6 +33,7 @@ export function emptyState(scheduledLocal = ""): ComposerState {
     campaignId: null,
     tagIds: [],
     scheduledLocal,
+    planTime,
   };
 }
 
@@ -38,11 +48,14 @@ export function stateFromPost(post: Post, local: string | null): ComposerState {
     campaignId: post.campaign?.id ?? null,
     tagIds: post.tags.map((t) => t.id),
     scheduledLocal: local ?? "",
+    planTime: post.planned != null,
   };
 }
 
-export function inputOf(s: ComposerState): PostInput {
+/** The body of a create/update; `plannable`: the post is not scheduled yet, so its time is a planned one. */
+export function inputOf(s: ComposerState, plannable = true): PostInput {
   return {
+    ...(plannable && s.planTime ? { plannedLocal: s.scheduledLocal || null } : {}),
     body: s.body,
     linkUrl: s.linkUrl.trim() || null,
     mediaIds: s.mediaIds,

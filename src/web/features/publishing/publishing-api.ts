@@ -110,8 +110,10 @@ export function usePostComments(w: string, id: string | undefined) {
   });
 }
 
-/** The body the composer sends for create and update (the time goes through schedule/move). */
+/** The body the composer sends for create and update (a scheduled time goes through schedule/move). */
 export interface PostInput {
+  /** The planned time of a post not scheduled yet (workspace zone); null clears it. */
+  plannedLocal?: string | null;
   body: string;
   linkUrl: string | null;
   mediaIds: string[];

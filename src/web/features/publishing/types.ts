@@ -104,6 +104,8 @@ export interface Post {
   scheduledAt: string | null;
   scheduledLocal: string | null;
   scheduledTz: string | null;
+  /** The planned time of a post not scheduled yet (draft … approved), in the workspace zone. */
+  planned?: { at: string; local: string } | null;
   version: number;
   createdBy?: { id: string; name: string } | null;
   createdAt: string;
@@ -132,6 +134,8 @@ export interface CalendarEntry {
   postId: string;
   key: string;
   status: PostStatus;
+  /** Not scheduled yet: shown at its planned time. */
+  planned: boolean;
   excerpt: string;
   linkUrl: string | null;
   scheduledAt: string;
@@ -148,6 +152,8 @@ export interface CalendarEntry {
     status: string;
     externalUrl: string | null;
     publishedAt: string | null;
+    /** A failed, missed or unconfirmed target: our explanation and the network's words. */
+    error?: { code: string | null; explanation: string | null; message: string | null } | null;
   }[];
   recurrence: string | null;
   evergreen: boolean;
