@@ -1,3 +1,4 @@
+import { mastodonConnector } from "./mastodon/mastodon.connector.js";
 import { getConnector, registerConnector } from "./registry.js";
 import { webhookConnector } from "./webhook/webhook.connector.js";
 
@@ -8,6 +9,7 @@ import { webhookConnector } from "./webhook/webhook.connector.js";
  */
 export function ensureConnectorsRegistered(): void {
   if (!getConnector("webhook")) registerConnector(webhookConnector);
+  if (!getConnector("mastodon")) registerConnector(mastodonConnector);
 }
 
 ensureConnectorsRegistered();
