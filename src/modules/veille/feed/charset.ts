@@ -1,0 +1,193 @@
+import { isUtf8 } from "node:buffer";
+import iconv from "iconv-lite";
+
+/**
+ * Turning a feed's bytes into text.
+ *
+ * Order of precedence (XML spec appendix F, RFC 7303 §3.2 and §8, WHATWG for HTML):
+ *  1. a byte order mark (UTF-8, UTF-16 LE/BE, UTF-32 LE/BE) wins over everything: RFC 7303 §3.2 says the BOM
+ *     takes precedence over the charset parameter, and a BOM cannot be there by accident;
+ *  2. the charset parameter of the HTTP Content-Type (RFC 7303: authoritative for XML media types);
+ *  3. the XML declaration's encoding (or, for an HTML page, `<meta charset>` / `http-equiv` in the first 4 KB);
+ *     UTF-16 without a BOM is recognised from the `<?xml` pattern of NUL bytes (XML appendix F);
+ *  4. UTF-8 (the XML and JSON default).
+ * Then a check against the bytes, because real servers lie:
+ *  - a UTF-8 label (from any source except a BOM) on bytes that are not valid UTF-8 → the other declared
+ *    charset if there is one, else windows-1252 (the usual real encoding of such feeds), never a flood of U+FFFD;
+ *  - a single-byte Latin label (ISO-8859-1/15, windows-1252) on bytes that are valid UTF-8 and contain
+ *    multi-byte sequences → UTF-8 (a Latin-1 text is practically never valid UTF-8 by chance; the opposite
+ *    choice gives the classic "Ã©" mojibake).
+ * ISO-8859-1 and US-ASCII are decoded as windows-1252, as browsers do (its 0x80–0x9F are the curly quotes
+ * and euro sign feeds actually contain).
+ */
+
+export type CharsetSource = "bom" | "http" | "xml" | "meta" | "sniff" | "default" | "fallback";
+
+export interface Decoded {
+  text: string;
+  /** The encoding actually used (iconv-lite name, lower case). */
+  charset: string;
+  source: CharsetSource;
+  /** The label that was declared and overridden, when the bytes contradicted it. */
+  overridden?: string;
+}
+
+const LATIN = new Set(["iso-8859-1", "iso8859-1", "latin1", "l1", "us-ascii", "ascii", "windows-1252", "cp1252"]);
+const LATIN_FAMILY = /^(iso-?8859-(1|15)|latin-?[19]|l1|us-ascii|ascii|windows-1252|cp1252)$/;
+
+/** Normalises a label to what iconv-lite accepts, or null when unknown. */
+export function normalizeCharset(label: string | null | undefined): string | null {
+  if (!label) return null;
+  let l = label
+    .trim()
+    .replace(/^["']|["']$/g, "")
+    .toLowerCase();
+  if (!l) return null;
+  if (LATIN.has(l)) return "windows-1252";
+  if (l === "utf8" || l === "unicode-1-1-utf-8") l = "utf-8";
+  if (l === "x-sjis" || l === "sjis" || l === "ms_kanji" || l === "windows-31j") l = "shift_jis";
+  if (l === "gb2312" || l === "gbk" || l === "x-gbk") l = "gb18030";
+  if (l === "x-euc-jp") l = "euc-jp";
+  if (l === "big5-hkscs") l = "big5hkscs";
+  if (l === "unicode" || l === "utf-16") l = "utf-16"; // endianness from the BOM or the NUL pattern
+  return iconv.encodingExists(l) ? l : null;
+}
+
+/** The charset parameter of a Content-Type header. */
+export function charsetFromContentType(contentType: string | undefined): string | null {
+  if (!contentType) return null;
+  const m = /;\s*charset\s*=\s*("?)([^";,\s]+)\1/i.exec(contentType);
+  return m?.[2] ?? null;
+}
+
+function bom(buf: Buffer): { charset: string; length: number } | null {
+  if (buf.length >= 4) {
+    if (buf[0] === 0x00 && buf[1] === 0x00 && buf[2] === 0xfe && buf[3] === 0xff)
+      return { charset: "utf-32be", length: 4 };
+    if (buf[0] === 0xff && buf[1] === 0xfe && buf[2] === 0x00 && buf[3] === 0x00)
+      return { charset: "utf-32le", length: 4 };
+  }
+  if (buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) return { charset: "utf-8", length: 3 };
+  if (buf.length >= 2) {
+    if (buf[0] === 0xfe && buf[1] === 0xff) return { charset: "utf-16be", length: 2 };
+    if (buf[0] === 0xff && buf[1] === 0xfe) return { charset: "utf-16le", length: 2 };
+  }
+  return null;
+}
+
+/** UTF-16/32 without a BOM, from the NUL bytes around "<?" (XML appendix F). */
+function nulPattern(buf: Buffer): string | null {
+  if (buf.length < 4) return null;
+  const [a, b, c, d] = [buf[0], buf[1], buf[2], buf[3]];
+  if (a === 0 && b === 0 && c === 0 && d === 0x3c) return "utf-32be";
+  if (a === 0x3c && b === 0 && c === 0 && d === 0) return "utf-32le";
+  if (a === 0 && b === 0x3c && c === 0 && d === 0x3f) return "utf-16be";
+  if (a === 0x3c && b === 0 && c === 0x3f && d === 0) return "utf-16le";
+  return null;
+}
+
+function xmlDeclaration(head: string): string | null {
+  const m = /^\s*<\?xml\s[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']/.exec(head);
+  return m?.[1] ?? null;
+}
+
+function metaCharset(head: string): string | null {
+  const m =
+    /<meta\s[^>]*?charset\s*=\s*["']?([A-Za-z0-9._:-]+)/i.exec(head) ??
+    /<meta\s[^>]*?content\s*=\s*["'][^"']*charset=([A-Za-z0-9._:-]+)/i.exec(head);
+  return m?.[1] ?? null;
+}
+
+/** True when the bytes are valid UTF-8 (node's native check); `multibyte` when any byte is non-ASCII. */
+export function utf8Validity(buf: Buffer): { valid: boolean; multibyte: boolean } {
+  const valid = isUtf8(buf);
+  let multibyte = false;
+  if (valid) {
+    for (let i = 0; i < buf.length; i++) {
+      if ((buf[i] as number) >= 0x80) {
+        multibyte = true;
+        break;
+      }
+    }
+  }
+  return { valid, multibyte };
+}
+
+function decodeWith(buf: Buffer, charset: string, skip = 0): string {
+  const bytes = skip ? buf.subarray(skip) : buf;
+  if (charset === "utf-8") return bytes.toString("utf8");
+  if (charset === "windows-1252") return iconv.decode(bytes, "windows-1252");
+  if (charset === "utf-16") {
+    const le = bytes.length >= 2 && bytes[1] === 0 && bytes[0] !== 0;
+    return iconv.decode(bytes, le ? "utf-16le" : "utf-16be", { stripBOM: true });
+  }
+  return iconv.decode(bytes, charset, { stripBOM: true });
+}
+
+/**
+ * Decodes a feed (or an HTML page) to text following the precedence above.
+ * `kind` is a hint from the Content-Type: "html" reads `<meta charset>`, "json" defaults to UTF-8.
+ */
+export function decodeBody(buf: Buffer, contentType?: string): Decoded {
+  const b = bom(buf);
+  if (b) return { text: decodeWith(buf, b.charset, b.length), charset: b.charset, source: "bom" };
+
+  const nul = nulPattern(buf);
+  const head = nul ? "" : buf.subarray(0, 4096).toString("latin1");
+  const httpLabel = charsetFromContentType(contentType);
+  const http = normalizeCharset(httpLabel);
+  const isHtml = /html/i.test(contentType ?? "") || /^\s*(<!--[\s\S]*?-->\s*)*<(!doctype\s+html|html)\b/i.test(head);
+  const docLabel = nul ? null : isHtml ? metaCharset(head) : xmlDeclaration(head);
+  const doc = normalizeCharset(docLabel);
+
+  let charset: string;
+  let source: CharsetSource;
+  if (http) {
+    charset = http;
+    source = "http";
+  } else if (nul) {
+    charset = nul;
+    source = "sniff";
+  } else if (doc) {
+    charset = doc;
+    source = isHtml ? "meta" : "xml";
+  } else {
+    charset = "utf-8";
+    source = "default";
+  }
+  // A declared UTF-16 on bytes that are plainly ASCII-compatible (the declaration itself was readable as
+  // Latin-1) is a lie: the document was transcoded and its declaration kept.
+  if (charset.startsWith("utf-16") || charset.startsWith("utf-32")) {
+    if (!nul) {
+      charset = "utf-8";
+      source = "fallback";
+    }
+  }
+
+  if (charset === "utf-8") {
+    const v = utf8Validity(buf);
+    if (!v.valid) {
+      const other = [http, doc].find((c) => c && c !== "utf-8" && !c.startsWith("utf-"));
+      const fallback = other ?? "windows-1252";
+      return {
+        text: decodeWith(buf, fallback),
+        charset: fallback,
+        source: "fallback",
+        overridden: httpLabel ?? docLabel ?? "utf-8",
+      };
+    }
+    return { text: decodeWith(buf, "utf-8"), charset, source };
+  }
+  if (LATIN_FAMILY.test(charset) || charset === "windows-1252") {
+    const v = utf8Validity(buf);
+    if (v.valid && v.multibyte) {
+      return {
+        text: decodeWith(buf, "utf-8"),
+        charset: "utf-8",
+        source: "fallback",
+        overridden: (source === "http" ? httpLabel : docLabel) ?? charset,
+      };
+    }
+  }
+  return { text: decodeWith(buf, charset), charset, source };
+}

@@ -1,0 +1,60 @@
+import { Parser } from "htmlparser2";
+
+/**
+ * The fallback for malformed XML (feedsmith refuses it): htmlparser2 in XML mode reads tag soup without
+ * giving up (unclosed or mismatched tags, bare '&', a truncated document), and we write back well-formed XML
+ * that feedsmith can read: text and attributes re-escaped (valid entity references kept as they are so
+ * feedsmith still decodes &eacute; and friends), CDATA kept, mismatched end tags close the open elements
+ * up to the matching one, stray end tags dropped, everything still open closed at the end.
+ */
+
+const ENTITY = /&(?!(?:#\d{1,7}|#x[0-9a-f]{1,6}|[a-z][a-z0-9]{1,31});)/gi;
+
+function escapeText(s: string): string {
+  return s.replace(ENTITY, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+function escapeAttr(s: string): string {
+  return escapeText(s).replace(/"/g, "&quot;");
+}
+
+const NAME = /^[A-Za-z_][\w.:-]*$/;
+
+export function repairXml(text: string): string {
+  const out: string[] = [];
+  const stack: string[] = [];
+  let inCdata = false;
+  const parser = new Parser(
+    {
+      onopentag(name, attribs) {
+        if (!NAME.test(name)) return;
+        let tag = `<${name}`;
+        for (const [k, v] of Object.entries(attribs)) if (NAME.test(k)) tag += ` ${k}="${escapeAttr(v ?? "")}"`;
+        out.push(`${tag}>`);
+        stack.push(name);
+      },
+      onclosetag(name) {
+        const i = stack.lastIndexOf(name);
+        if (i === -1) return;
+        while (stack.length > i) out.push(`</${stack.pop()}>`);
+      },
+      ontext(data) {
+        out.push(inCdata ? data.replace(/]]>/g, "]]]]><![CDATA[>") : escapeText(data));
+      },
+      oncdatastart() {
+        inCdata = true;
+        out.push("<![CDATA[");
+      },
+      oncdataend() {
+        inCdata = false;
+        out.push("]]>");
+      },
+    },
+    { xmlMode: true, decodeEntities: false, recognizeCDATA: true, recognizeSelfClosing: true },
+  );
+  parser.write(text);
+  parser.end();
+  if (inCdata) out.push("]]>");
+  while (stack.length) out.push(`</${stack.pop()}>`);
+  return out.join("");
+}
