@@ -8,6 +8,8 @@ type Timestamp = ColumnType<Date, Date | string, Date | string>;
 /** A timestamp with a database default (now()). */
 type DefaultTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type Json<T> = ColumnType<T, string | T, string | T>;
+/** A jsonb column with a database default: may be left out on insert. */
+type JsonDefault<T> = ColumnType<T, string | T | undefined, string | T>;
 
 export type Role = "owner" | "manager" | "editor" | "reviewer" | "viewer";
 export type Locale = "fr" | "en";
@@ -346,7 +348,7 @@ export interface CurationEntriesTable {
   image_url: string | null;
   source_name: Generated<string>;
   insight: Generated<string>;
-  tags: Json<string[]>;
+  tags: JsonDefault<string[]>;
   position: number;
   published_at: Timestamp | null;
   created_by: string | null;
@@ -375,9 +377,9 @@ export interface PressReviewsTable {
   intro: Generated<string>;
   period_start: Timestamp;
   period_end: Timestamp;
-  items: Json<PressReviewItem[]>;
+  items: JsonDefault<PressReviewItem[]>;
   status: ColumnType<PressReviewStatus, PressReviewStatus | undefined, PressReviewStatus>;
-  recipients: Json<string[]>;
+  recipients: JsonDefault<string[]>;
   sent_at: Timestamp | null;
   sent_by: string | null;
   send_error: string | null;
@@ -394,7 +396,7 @@ export interface PressReviewSchedulesTable {
   topic_id: string;
   weekday: number;
   local_time: string;
-  recipients: Json<string[]>;
+  recipients: JsonDefault<string[]>;
   title: string;
   intro: Generated<string>;
   enabled: Generated<boolean>;

@@ -16,6 +16,9 @@ import { AppError } from "../lib/errors.js";
 import { accountsRoutes } from "../modules/accounts/accounts.routes.js";
 import { authRoutes } from "../modules/auth/auth.routes.js";
 import { calendarRoutes } from "../modules/calendar/calendar.routes.js";
+import { curationRoutes } from "../modules/curation/curation.routes.js";
+import { curationPublicRoutes } from "../modules/curation/public.routes.js";
+import { reviewsRoutes } from "../modules/curation/reviews.routes.js";
 import { mediaRoutes } from "../modules/media/media.routes.js";
 import { mediaFilesRoutes } from "../modules/media/media-files.routes.js";
 import { membersRoutes } from "../modules/members/members.routes.js";
@@ -155,6 +158,9 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await mediaRoutes(app, ctx);
   await mediaFilesRoutes(app, ctx);
   await calendarRoutes(app, ctx);
+  await curationRoutes(app, ctx);
+  await reviewsRoutes(app, ctx);
+  await curationPublicRoutes(app, ctx);
 
   const hasWeb = options.web !== false && (await registerWeb(app, options.webRoot));
   app.setNotFoundHandler((request, reply) => {

@@ -21,6 +21,7 @@ const customIssues: Record<Locale, Record<string, string>> = {
     range_order: "La fin de la période doit être après son début.",
     range_too_long: "Période trop longue pour une seule requête.",
     local_datetime: "Date et heure invalides : attendu AAAA-MM-JJTHH:MM (par exemple 2026-03-29T09:00).",
+    url_or_item: "Indiquez soit une adresse (url), soit un article de veille (feedItemId).",
   },
   en: {
     invalid_timezone: "Unknown IANA time zone (for example Europe/Paris).",
@@ -36,6 +37,7 @@ const customIssues: Record<Locale, Record<string, string>> = {
     range_order: "The end of the period must be after its start.",
     range_too_long: "Period too long for one request.",
     local_datetime: "Invalid date and time: expected YYYY-MM-DDTHH:MM (for example 2026-03-29T09:00).",
+    url_or_item: "Give either an address (url) or a feed item (feedItemId).",
   },
 };
 

@@ -71,6 +71,11 @@ const errorMessages: Record<Locale, Record<ErrorCode, string>> = {
       "Règle de récurrence invalide : attendu par exemple FREQ=WEEKLY;BYDAY=MO (quotidienne au plus, l'heure est celle de la publication).",
     csv_unreadable: "Fichier CSV illisible (ligne {line}) : vérifiez les guillemets et le séparateur.",
     csv_too_many_rows: "Trop de lignes : {max} publications au plus par import.",
+    link_fetch_failed: "La page « {url} » n'a pas pu être lue ({reason}).",
+    entry_exists: "Ce lien est déjà dans le sujet « {topic} ».",
+    review_empty: "Cette revue de presse ne contient aucun article : élargissez la période ou ajoutez des liens au sujet.",
+    review_sent: "Cette revue de presse a déjà été envoyée : envoyez-vous un test, ou créez-en une nouvelle.",
+    mail_disabled: "L'envoi d'e-mails n'est pas configuré sur ce serveur (RELAIS_SMTP_URL).",
   },
   en: {
     validation_failed: "Some values are invalid: check the fields listed.",
@@ -129,6 +134,11 @@ const errorMessages: Record<Locale, Record<ErrorCode, string>> = {
       "Invalid recurrence rule: expected for example FREQ=WEEKLY;BYDAY=MO (daily at most; the time is the post's own).",
     csv_unreadable: "Unreadable CSV file (line {line}): check the quotes and the separator.",
     csv_too_many_rows: "Too many rows: {max} posts at most per import.",
+    link_fetch_failed: "The page “{url}” could not be read ({reason}).",
+    entry_exists: "This link is already in the topic “{topic}”.",
+    review_empty: "This press review has no articles: widen the period or add links to the topic.",
+    review_sent: "This press review has already been sent: send yourself a test, or create a new one.",
+    mail_disabled: "Sending e-mail is not configured on this server (RELAIS_SMTP_URL).",
     planned_time_nonexistent:
       "The planned time {local} does not exist in the {zone} time zone (clocks go forward that day): choose another time.",
     planned_time_locked:
@@ -154,6 +164,10 @@ const resourceNames: Record<Locale, Record<Resource, string>> = {
     media: "Média",
     rendition: "Déclinaison",
     target: "Publication sur ce compte",
+    topic: "Sujet",
+    entry: "Lien enregistré",
+    review: "Revue de presse",
+    feed_item: "Article de veille",
   },
   en: {
     workspace: "Workspace",
@@ -171,6 +185,10 @@ const resourceNames: Record<Locale, Record<Resource, string>> = {
     media: "Media",
     rendition: "Rendition",
     target: "Post on this account",
+    topic: "Topic",
+    entry: "Saved link",
+    review: "Press review",
+    feed_item: "Feed item",
   },
 };
 

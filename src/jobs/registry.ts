@@ -1,5 +1,6 @@
 import { purgeExpiredJob } from "../modules/auth/auth.jobs.js";
 import { materialiseOccurrencesJob, recycleEvergreenJob } from "../modules/calendar/calendar.jobs.js";
+import { pressReviewTickJob } from "../modules/curation/curation.jobs.js";
 import { publishTargetJob, reconcileJob, sweepJob } from "../modules/scheduler/scheduler.jobs.js";
 import type { JobDefinition } from "./job.js";
 
@@ -14,6 +15,7 @@ export const jobDefinitions = [
   sweepJob,
   materialiseOccurrencesJob,
   recycleEvergreenJob,
+  pressReviewTickJob,
 ] as const;
 
 type Defs = (typeof jobDefinitions)[number];

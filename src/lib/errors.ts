@@ -58,7 +58,12 @@ export type ErrorCode =
   | "crop_outside_image"
   | "recurrence_invalid"
   | "csv_unreadable"
-  | "csv_too_many_rows";
+  | "csv_too_many_rows"
+  | "link_fetch_failed"
+  | "entry_exists"
+  | "review_empty"
+  | "review_sent"
+  | "mail_disabled";
 
 const statusByCode: Record<ErrorCode, number> = {
   validation_failed: 400,
@@ -114,6 +119,11 @@ const statusByCode: Record<ErrorCode, number> = {
   recurrence_invalid: 400,
   csv_unreadable: 400,
   csv_too_many_rows: 400,
+  link_fetch_failed: 422,
+  entry_exists: 409,
+  review_empty: 400,
+  review_sent: 409,
+  mail_disabled: 409,
 };
 
   planned_time_nonexistent: 400,
@@ -149,7 +159,11 @@ export type Resource =
   | "campaign"
   | "tag"
   | "post"
-  | "approval_link";
+  | "approval_link"
+  | "topic"
+  | "entry"
+  | "review"
+  | "feed_item";
 
 export const notFound = (resource: Resource) => new AppError("not_found", { resource });
 export const forbidden = () => new AppError("forbidden");

@@ -16,6 +16,10 @@ export interface Ids {
   mediaId: string;
   /** The seeded post's target (its account × the post): scheduler routes. */
   targetId: string;
+  /** Curation: a topic, one of its entries, a press review of it. */
+  topicId: string;
+  entryId: string;
+  reviewId: string;
 }
 
 export interface Sample {
@@ -289,6 +293,90 @@ export const samples: Record<string, SampleFn> = {
   "GET /api/workspaces/:workspaceId/posts/export.csv": (i) => ({
     url: `/api/workspaces/${i.workspaceId}/posts/export.csv`,
     query: { from: "2030-01-01T00:00:00Z", to: "2030-06-01T00:00:00Z" },
+  }),
+  "GET /api/workspaces/:workspaceId/topics": (i) => ({ url: `/api/workspaces/${i.workspaceId}/topics` }),
+  "POST /api/workspaces/:workspaceId/topics": (i) => ({
+    url: `/api/workspaces/${i.workspaceId}/topics`,
+    body: { name: "Veille « IA & culture » 🤖", description: "Ce qui bouge dans les musées", isPublic: false },
+  }),
+  "GET /api/workspaces/:workspaceId/topics/:topicId": (i) => ({
+    url: `/api/workspaces/${i.workspaceId}/topics/${i.topicId}`,
+  }),
+  "PATCH /api/workspaces/:workspaceId/topics/:topicId": (i) => ({
+    url: `/api/workspaces/${i.workspaceId}/topics/${i.topicId}`,
+    body: { description: "Sélection de la semaine ✨", isPublic: true },
+  }),
+  "DELETE /api/workspaces/:workspaceId/topics/:topicId": (i) => ({
+    url: `/api/workspaces/${i.workspaceId}/topics/${i.topicId}`,
+  }),
+  "POST /api/workspaces/:workspaceId/topics/:topicId/public-token": (i) => ({
+    url: `/api/workspaces/${i.workspaceId}/topics/${i.topicId}/public-token`,
+  }),
+  "GET /api/workspaces/:workspaceId/topics/:topicId/entries": (i) => ({
+    url: `/api/workspaces/${i.workspaceId}/topics/${i.topicId}/entries`,
+    query: { tag: "musées" },
+  }),
+  "POST /api/workspaces/:workspaceId/topics/:topicId/entries": (i) => ({
+    url: `/api/workspaces/${i.workspaceId}/topics/${i.topicId}/entries`,
+    body: {
+      url: "https://exemple.fr/actualites/l-ete-des-musees",
+      title: "L'été des musées 🏛️",
+      insight: "À relayer : « gratuit » le premier dimanche.",
+      tags: ["musées"],
+    },
+  }),
+  "PATCH /api/workspaces/:workspaceId/topics/:topicId/entries/:entryId": (i) => ({
+    url: `/api/workspaces/${i.workspaceId}/topics/${i.topicId}/entries/${i.entryId}`,
+    body: { insight: "Notre avis : très bien fait 👏", tags: ["expo"] },
+  }),
+  "DELETE /api/workspaces/:workspaceId/topics/:topicId/entries/:entryId": (i) => ({
+    url: `/api/workspaces/${i.workspaceId}/topics/${i.topicId}/entries/${i.entryId}`,
+  }),
+  "PUT /api/workspaces/:workspaceId/topics/:topicId/entries/order": (i) => ({
+    url: `/api/workspaces/${i.workspaceId}/topics/${i.topicId}/entries/order`,
+    body: { entryIds: [i.entryId] },
+  }),
+  "POST /api/workspaces/:workspaceId/link-preview": (i) => ({
+    url: `/api/workspaces/${i.workspaceId}/link-preview`,
+    body: { url: "https://exemple.fr/actualites/l-ete-des-musees" },
+  }),
+  "GET /api/workspaces/:workspaceId/reviews": (i) => ({ url: `/api/workspaces/${i.workspaceId}/reviews` }),
+  "POST /api/workspaces/:workspaceId/reviews": (i) => ({
+    url: `/api/workspaces/${i.workspaceId}/reviews`,
+    body: { topicId: i.topicId, from: "2030-03-02T00:00:00+01:00", to: "2030-03-09T00:00:00+01:00", intro: "Bonjour à tous 👋" },
+  }),
+  "GET /api/workspaces/:workspaceId/reviews/:reviewId": (i) => ({
+    url: `/api/workspaces/${i.workspaceId}/reviews/${i.reviewId}`,
+  }),
+  "PATCH /api/workspaces/:workspaceId/reviews/:reviewId": (i) => ({
+    url: `/api/workspaces/${i.workspaceId}/reviews/${i.reviewId}`,
+    body: { title: "Revue de presse — semaine 12", intro: "Cette semaine : « l'été » !" },
+  }),
+  "DELETE /api/workspaces/:workspaceId/reviews/:reviewId": (i) => ({
+    url: `/api/workspaces/${i.workspaceId}/reviews/${i.reviewId}`,
+  }),
+  "GET /api/workspaces/:workspaceId/reviews/:reviewId/render": (i) => ({
+    url: `/api/workspaces/${i.workspaceId}/reviews/${i.reviewId}/render`,
+  }),
+  "POST /api/workspaces/:workspaceId/reviews/:reviewId/send": (i) => ({
+    url: `/api/workspaces/${i.workspaceId}/reviews/${i.reviewId}/send`,
+    body: { recipients: ["direction@marque.fr"], test: true },
+  }),
+  "POST /api/workspaces/:workspaceId/reviews/:reviewId/publish": (i) => ({
+    url: `/api/workspaces/${i.workspaceId}/reviews/${i.reviewId}/publish`,
+  }),
+  "DELETE /api/workspaces/:workspaceId/reviews/:reviewId/publish": (i) => ({
+    url: `/api/workspaces/${i.workspaceId}/reviews/${i.reviewId}/publish`,
+  }),
+  "GET /api/workspaces/:workspaceId/topics/:topicId/review-schedule": (i) => ({
+    url: `/api/workspaces/${i.workspaceId}/topics/${i.topicId}/review-schedule`,
+  }),
+  "PUT /api/workspaces/:workspaceId/topics/:topicId/review-schedule": (i) => ({
+    url: `/api/workspaces/${i.workspaceId}/topics/${i.topicId}/review-schedule`,
+    body: { weekday: 5, time: "08:30", recipients: ["direction@marque.fr"], title: "Revue de la semaine", intro: "" },
+  }),
+  "DELETE /api/workspaces/:workspaceId/topics/:topicId/review-schedule": (i) => ({
+    url: `/api/workspaces/${i.workspaceId}/topics/${i.topicId}/review-schedule`,
   }),
 };
 

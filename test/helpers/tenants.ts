@@ -1,4 +1,5 @@
 import { sql } from "kysely";
+import { seedCuration } from "../curation/seed.js";
 import { seedMedia } from "../media/fixtures.js";
 import type { Caller, TestApp } from "./app.js";
 import { createWorkspace, signUp } from "./app.js";
@@ -47,6 +48,7 @@ export async function seedTenant(t: TestApp, prefix: string, workspaceName: stri
   if (account.statusCode !== 201) throw new Error(`connect failed: ${account.statusCode} ${account.body}`);
   const publishing = await seedPublishing(t, owner, workspaceId, prefix);
   const mediaId = await seedMedia(owner, workspaceId, prefix.length);
+  const curation = await seedCuration(owner, workspaceId);
   const target = await t.ctx.db
     .selectFrom("post_targets")
     .select("id")
@@ -66,6 +68,7 @@ export async function seedTenant(t: TestApp, prefix: string, workspaceName: stri
       ...publishing,
       mediaId,
       targetId: target.id,
+      ...curation,
     },
   };
 }

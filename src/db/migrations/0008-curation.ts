@@ -64,11 +64,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   );
   // Provenance link to the veille's items (migration 0006). Retention deletes old items; the entry keeps
   // its copy and loses only the link.
-  const veille = await sql<{ t: string | null }>`select to_regclass('feed_items')::text as t`.execute(db);
-  if (veille.rows[0]?.t) {
-    await sql`alter table curation_entries add constraint curation_entries_feed_item_fk
-      foreign key (feed_item_id) references feed_items (id) on delete set null`.execute(db);
-  }
+  await sql`alter table curation_entries add constraint curation_entries_feed_item_fk
+    foreign key (feed_item_id) references feed_items (id) on delete set null`.execute(db);
 
   await db.schema
     .createTable("press_review_schedules")

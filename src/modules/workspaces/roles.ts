@@ -27,6 +27,8 @@ export const permissions = {
   "media.write": "editor",
   "publishing.settings": "manager",
   "crisis.toggle": "manager",
+  "curation.read": "viewer",
+  "curation.write": "editor",
 } as const satisfies Record<string, Role>;
 
 export type Permission = keyof typeof permissions;
