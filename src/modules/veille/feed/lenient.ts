@@ -5,7 +5,8 @@ import { Parser } from "htmlparser2";
  * giving up (unclosed or mismatched tags, bare '&', a truncated document), and we write back well-formed XML
  * that feedsmith can read: text and attributes re-escaped (valid entity references kept as they are so
  * feedsmith still decodes &eacute; and friends), CDATA kept, mismatched end tags close the open elements
- * up to the matching one, stray end tags dropped, everything still open closed at the end.
+ * up to the matching one, a text-only element (title, link…) opening inside another closes it, stray end tags
+ * dropped, everything still open closed at the end.
  */
 
 const ENTITY = /&(?!(?:#\d{1,7}|#x[0-9a-f]{1,6}|[a-z][a-z0-9]{1,31});)/gi;
@@ -19,6 +20,23 @@ function escapeAttr(s: string): string {
 }
 
 const NAME = /^[A-Za-z_][\w.:-]*$/;
+/** Text-only feed elements: one of them opening while another is open means the other was left unclosed. */
+const LEAF = new Set([
+  "title",
+  "link",
+  "description",
+  "pubdate",
+  "guid",
+  "author",
+  "category",
+  "comments",
+  "id",
+  "updated",
+  "published",
+  "summary",
+  "dc:creator",
+  "dc:date",
+]);
 
 export function repairXml(text: string): string {
   const out: string[] = [];
@@ -28,6 +46,8 @@ export function repairXml(text: string): string {
     {
       onopentag(name, attribs) {
         if (!NAME.test(name)) return;
+        const top = stack[stack.length - 1];
+        if (top && LEAF.has(top.toLowerCase()) && LEAF.has(name.toLowerCase())) out.push(`</${stack.pop()}>`);
         let tag = `<${name}`;
         for (const [k, v] of Object.entries(attribs)) if (NAME.test(k)) tag += ` ${k}="${escapeAttr(v ?? "")}"`;
         out.push(`${tag}>`);

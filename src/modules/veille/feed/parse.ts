@@ -188,7 +188,7 @@ function mediaDescription(node: unknown): string | null {
   for (const g of [m, ...a(m.groups).map(o), ...a(m.contents).map(o)]) {
     const d = o(g.description);
     const value = s(d);
-    if (value) return (s(d.type) ?? "plain") === "html" ? sanitizeHtml(value) : escapeHtml(value.trim());
+    if (value) return (s(d.type) ?? "plain") === "html" ? sanitizeHtml(value) : textToHtml(value);
   }
   return null;
 }
@@ -409,7 +409,7 @@ function xmlFormat(root: { name: string; tag: string } | null, kind: string): Fe
 function normalize(format: string, feed: Node, root: { name: string; tag: string } | null, url: string | null) {
   if (format === "rss" || format === "rdf") return rssFeed(feed, xmlFormat(root, format), url);
   if (format === "atom") return atomFeed(feed, xmlFormat(root, "atom"), url);
-  return jsonFeed(feed, /version\/1\.1/.test(s(feed.version) ?? "") ? "json1.1" : "json1.0", url);
+  return jsonFeed(feed, /version\/1\.1/.test(root?.tag ?? "") ? "json1.1" : "json1.0", url);
 }
 
 function looksLikeHtml(text: string, root: { name: string } | null, contentType?: string): boolean {
@@ -443,7 +443,7 @@ export function parseFeed(input: Buffer | string, opts: ParseOptions = {}): Norm
     } catch {
       parsed = { format: "json", feed: json };
     }
-    return normalize("json", o(parsed.feed), null, url);
+    return normalize("json", o(parsed.feed), { name: "json", tag: version }, url);
   }
 
   const root = rootTag(start);

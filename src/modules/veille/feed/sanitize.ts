@@ -96,8 +96,9 @@ function optionsFor(base: string | undefined): sanitizeHtmlLib.IOptions {
     transformTags: {
       a: (tagName, attribs) => {
         const href = attribs.href?.startsWith("mailto:") ? attribs.href : absolute(attribs.href, base);
-        const out: Record<string, string> = { rel: "noopener noreferrer nofollow" };
-        if (href) out.href = href;
+        // A link without a usable target (javascript:, garbage) keeps its text only.
+        if (!href || !/^(https?|mailto):/i.test(href)) return { tagName: "span", attribs: {} };
+        const out: Record<string, string> = { href, rel: "noopener noreferrer nofollow" };
         if (attribs.title) out.title = attribs.title;
         return { tagName, attribs: out };
       },
@@ -129,10 +130,10 @@ export function textToHtml(text: string | null | undefined): string | null {
   if (!text) return null;
   const t = String(text).trim();
   if (!t) return null;
-  return t
-    .split(/\n\s*\n/)
-    .map((p) => `<p>${escapeHtml(p).replace(/\n/g, "<br />")}</p>`)
-    .join("");
+  const paragraphs = t.split(/\n\s*\n/);
+  const html = (p: string) => escapeHtml(p.trim()).replace(/\s*\n\s*/g, "<br />");
+  // One paragraph stays inline (like most RSS descriptions); several become <p> blocks.
+  return paragraphs.length === 1 ? html(t) : paragraphs.map((p) => `<p>${html(p)}</p>`).join("");
 }
 
 export function escapeHtml(s: string): string {
