@@ -236,6 +236,11 @@ export const samples: Record<string, SampleFn> = {
     url: `/api/workspaces/${i.workspaceId}/media/${i.mediaId}`,
   }),
   "PATCH /api/workspaces/:workspaceId/media/:mediaId": (i) => ({
+  "POST /api/workspaces/:workspaceId/media/import-url": (i) => ({
+    // A loopback address: the walk never reaches out (refused as internal, or nothing listens on port 9).
+    url: `/api/workspaces/${i.workspaceId}/media/import-url`,
+    body: { url: "http://127.0.0.1:9/affiche-été.jpg", altText: "Affiche du festival 🎶" },
+  }),
     url: `/api/workspaces/${i.workspaceId}/media/${i.mediaId}`,
     body: { altText: "Affiche du festival — été 2026 🎶" },
   }),

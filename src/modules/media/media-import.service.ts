@@ -106,3 +106,28 @@ export function importFailureText(locale: Locale, err: unknown): string {
   if (status) return `${words.http_status} ${status[1]}`;
   return words[reason as HttpErrorKind] ?? reason;
 }
+
+/**
+ * The HTTP route's import by address: importFromUrl with its failure translated for the caller — the
+ * reason in words in the message ("adresse interne refusée", "serveur injoignable", "réponse HTTP 404"),
+ * its code in `details.reason` for API clients. Too large (413) and not an image or video (415) keep their
+ * own errors.
+ */
+export async function importUrlForCaller(
+  ctx: AppContext,
+  user: AuthUser,
+  workspaceId: string,
+  input: { url: string; altText?: string },
+  locale: Locale,
+): Promise<{ media: MediaView; created: boolean }> {
+  try {
+    return await importFromUrl(ctx, user, workspaceId, input.url, { altText: input.altText });
+  } catch (err) {
+    if (!(err instanceof AppError) || err.code !== "media_fetch_failed") throw err;
+    throw new AppError(
+      "media_fetch_failed",
+      { url: String(err.params.url), reason: importFailureText(locale, err) },
+      { reason: String(err.params.reason) },
+    );
+  }
+}

@@ -5,6 +5,7 @@ import { errorSchema, noContent, responses } from "../../http/schemas.js";
 import type { App } from "../../http/types.js";
 import { workspaceIdParams } from "../workspaces/workspaces.schema.js";
 import {
+  importUrlBody,
   mediaListQuery,
   mediaListSchema,
   mediaParams,
@@ -15,6 +16,7 @@ import {
   renditionSchema,
 } from "./media.schema.js";
 import * as service from "./media.service.js";
+import { importUrlForCaller } from "./media-import.service.js";
 import { readUpload } from "./media-upload.js";
 
 const tags = ["media"];
@@ -35,6 +37,35 @@ export async function mediaRoutes(app: App, ctx: AppContext): Promise<void> {
     async (request, reply) => {
       const { media, created } = await service.upload(ctx, currentUser(request), request.params.workspaceId, (limits) =>
         readUpload(request, limits),
+      );
+      return reply.status(created ? 201 : 200).send(media);
+    },
+  );
+
+  app.post(
+    "/api/workspaces/:workspaceId/media/import-url",
+    {
+      schema: {
+        tags,
+        summary:
+          "Import an image or a video from an address into the library (editor+). Fetched by the server through its safe HTTP client (internal addresses refused, size capped); the type is read from the bytes; a file already in the library returns it (200)",
+        params: workspaceIdParams,
+        body: importUrlBody,
+        response: {
+          ...responses({ 200: mediaSchema, 201: mediaSchema }),
+          413: errorSchema,
+          415: errorSchema,
+          422: errorSchema,
+        },
+      },
+    },
+    async (request, reply) => {
+      const { media, created } = await importUrlForCaller(
+        ctx,
+        currentUser(request),
+        request.params.workspaceId,
+        request.body,
+        request.locale,
       );
       return reply.status(created ? 201 : 200).send(media);
     },

@@ -64,6 +64,20 @@ export const mediaPatch = z
   })
   .refine((v) => v.altText !== undefined || v.name !== undefined, { params: { i18n: "empty_patch" } });
 
+export const importUrlBody = z
+  .object({
+    url: z
+      .url({ protocol: /^https?$/ })
+      .max(2000)
+      .meta({
+        description: "Address of an image or a video (http or https)",
+        example: "https://exemple.fr/affiche.jpg",
+      }),
+    altText: z.string().max(2000).optional(),
+  })
+  .strict()
+  .meta({ id: "MediaImportUrl" });
+
 export const signedQuery = z.object({ exp: z.coerce.number().int().min(0), sig: z.string().min(1).max(200) });
 export const signedParams = z.object({
   mediaId: z.uuid(),

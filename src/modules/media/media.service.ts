@@ -327,7 +327,7 @@ export async function putRendition(
   const row = await findOr404(ctx, workspaceId, mediaId);
   if (kindOf(row) !== "image" || row.width === null || row.height === null) throw new AppError("media_not_image");
   if (crop && (crop.x + crop.width > row.width || crop.y + crop.height > row.height)) {
-    throw new AppError("validation_failed", {}, [
+    throw new AppError("crop_outside_image", { width: row.width, height: row.height }, [
       { path: "body.crop", code: "crop_outside", message: `${row.width}×${row.height}` },
     ]);
   }

@@ -12,7 +12,7 @@ import {
   Text,
   TextInput,
 } from "@mantine/core";
-import { IconPhotoPlus, IconTrash, IconUpload } from "@tabler/icons-react";
+import { IconLink, IconPhotoPlus, IconTrash, IconUpload } from "@tabler/icons-react";
 import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -156,6 +156,26 @@ function LibraryPicker({
       },
     },
   );
+  const [urlOpen, setUrlOpen] = useState(false);
+  const [url, setUrl] = useState("");
+  const [urlAlt, setUrlAlt] = useState("");
+  // The server fetches the address (internal addresses refused, size capped) and answers in our language.
+  const fromUrl = useAction(
+    () =>
+      call<Media>("POST", `${paths.media(workspaceId)}/import-url`, {
+        body: { url: url.trim(), ...(urlAlt.trim() ? { altText: urlAlt.trim() } : {}) },
+      }),
+    {
+      success: t("composer.media.urlImported"),
+      onSuccess: async (m) => {
+        if (!selected.includes(m.id)) onChange([...selected, m.id]);
+        setUrl("");
+        setUrlAlt("");
+        setUrlOpen(false);
+        await qc.invalidateQueries({ queryKey: keys.media(workspaceId) });
+      },
+    },
+  );
   return (
     <Stack>
       <Group>
@@ -166,10 +186,48 @@ function LibraryPicker({
             </Button>
           )}
         </FileButton>
+        <Button variant="light" leftSection={<IconLink size={16} />} onClick={() => setUrlOpen((o) => !o)}>
+          {t("composer.media.fromUrl")}
+        </Button>
         <Text size="sm" c="dimmed">
           {t("composer.media.uploadHint")}
         </Text>
       </Group>
+      {urlOpen && (
+        <Paper withBorder p="sm" radius="sm">
+          <form
+            onSubmit={(e) => {
+              e.preventDefault();
+              if (url.trim()) fromUrl.mutate(undefined);
+            }}
+          >
+            <Stack gap="xs">
+              <TextInput
+                label={t("composer.media.urlLabel")}
+                placeholder="https://"
+                type="url"
+                required
+                value={url}
+                onChange={(e) => setUrl(e.currentTarget.value)}
+                data-autofocus
+              />
+              <TextInput
+                label={t("composer.media.alt")}
+                value={urlAlt}
+                onChange={(e) => setUrlAlt(e.currentTarget.value)}
+              />
+              <Group justify="space-between">
+                <Text size="xs" c="dimmed">
+                  {t("composer.media.urlHint")}
+                </Text>
+                <Button type="submit" loading={fromUrl.isPending} disabled={!url.trim()}>
+                  {t("composer.media.urlImport")}
+                </Button>
+              </Group>
+            </Stack>
+          </form>
+        </Paper>
+      )}
       {library.isPending ? (
         <PageLoader />
       ) : library.isError ? (
