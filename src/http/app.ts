@@ -14,6 +14,7 @@ import {
 import type { AppContext } from "../context.js";
 import { AppError } from "../lib/errors.js";
 import { accountsRoutes } from "../modules/accounts/accounts.routes.js";
+import { oauthRoutes } from "../modules/accounts/oauth.routes.js";
 import { authRoutes } from "../modules/auth/auth.routes.js";
 import { calendarRoutes } from "../modules/calendar/calendar.routes.js";
 import { curationRoutes } from "../modules/curation/curation.routes.js";
@@ -152,6 +153,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await schedulerRoutes(app, ctx);
   await notificationsRoutes(app, ctx);
   await accountsRoutes(app, ctx);
+  await oauthRoutes(app, ctx);
   await taxonomyRoutes(app, ctx);
   await postsRoutes(app, ctx);
   await approvalsRoutes(app, ctx);

@@ -22,6 +22,7 @@ const customIssues: Record<Locale, Record<string, string>> = {
     range_too_long: "Période trop longue pour une seule requête.",
     local_datetime: "Date et heure invalides : attendu AAAA-MM-JJTHH:MM (par exemple 2026-03-29T09:00).",
     url_or_item: "Indiquez soit une adresse (url), soit un article de veille (feedItemId).",
+    not_mastodon: "Cette adresse ne répond pas comme une instance Mastodon : vérifiez-la (exemple : https://mastodon.social).",
   },
   en: {
     invalid_timezone: "Unknown IANA time zone (for example Europe/Paris).",
@@ -38,6 +39,7 @@ const customIssues: Record<Locale, Record<string, string>> = {
     range_too_long: "Period too long for one request.",
     local_datetime: "Invalid date and time: expected YYYY-MM-DDTHH:MM (for example 2026-03-29T09:00).",
     url_or_item: "Give either an address (url) or a feed item (feedItemId).",
+    not_mastodon: "This address does not answer like a Mastodon instance: check it (for example https://mastodon.social).",
   },
 };
 

@@ -76,6 +76,9 @@ const errorMessages: Record<Locale, Record<ErrorCode, string>> = {
     review_empty: "Cette revue de presse ne contient aucun article : élargissez la période ou ajoutez des liens au sujet.",
     review_sent: "Cette revue de presse a déjà été envoyée : envoyez-vous un test, ou créez-en une nouvelle.",
     mail_disabled: "L'envoi d'e-mails n'est pas configuré sur ce serveur (RELAIS_SMTP_URL).",
+    oauth_state_invalid:
+      "Ce retour d'autorisation n'est pas valable (lien modifié, ou commencé par un autre utilisateur) : recommencez la connexion depuis la page des comptes.",
+    oauth_state_expired: "L'autorisation a pris trop de temps et a expiré : recommencez la connexion depuis la page des comptes.",
   },
   en: {
     validation_failed: "Some values are invalid: check the fields listed.",
@@ -139,6 +142,9 @@ const errorMessages: Record<Locale, Record<ErrorCode, string>> = {
     review_empty: "This press review has no articles: widen the period or add links to the topic.",
     review_sent: "This press review has already been sent: send yourself a test, or create a new one.",
     mail_disabled: "Sending e-mail is not configured on this server (RELAIS_SMTP_URL).",
+    oauth_state_invalid:
+      "This authorization answer is not valid (altered link, or started by another user): start connecting again from the accounts page.",
+    oauth_state_expired: "The authorization took too long and expired: start connecting again from the accounts page.",
     planned_time_nonexistent:
       "The planned time {local} does not exist in the {zone} time zone (clocks go forward that day): choose another time.",
     planned_time_locked:

@@ -63,7 +63,9 @@ export type ErrorCode =
   | "entry_exists"
   | "review_empty"
   | "review_sent"
-  | "mail_disabled";
+  | "mail_disabled"
+  | "oauth_state_invalid"
+  | "oauth_state_expired";
 
 const statusByCode: Record<ErrorCode, number> = {
   validation_failed: 400,
@@ -124,6 +126,8 @@ const statusByCode: Record<ErrorCode, number> = {
   review_empty: 400,
   review_sent: 409,
   mail_disabled: 409,
+  oauth_state_invalid: 400,
+  oauth_state_expired: 400,
 };
 
   planned_time_nonexistent: 400,

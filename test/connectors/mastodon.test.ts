@@ -99,7 +99,7 @@ describe("connect with a pasted token", () => {
     )) as ConnectInputError;
     expect(priv).toBeInstanceOf(ConnectInputError);
     // Plain http is refused outright without the private-network allowance.
-    expect(priv.error.issues[0]?.params).toEqual({ i18n: "invalid_url" });
+    expect((priv.error.issues[0] as { params?: unknown })?.params).toEqual({ i18n: "invalid_url" });
     expect(priv.error.issues[0]?.path).toEqual(["instanceUrl"]);
   });
 
@@ -116,7 +116,7 @@ describe("connect with a pasted token", () => {
         connector.connect({ instanceUrl: `http://127.0.0.1:${port}`, accessToken: "x" }, env),
       )) as ConnectInputError;
       expect(err).toBeInstanceOf(ConnectInputError);
-      expect(err.error.issues[0]?.params).toEqual({ i18n: "not_mastodon" });
+      expect((err.error.issues[0] as { params?: unknown })?.params).toEqual({ i18n: "not_mastodon" });
     } finally {
       server.close();
     }

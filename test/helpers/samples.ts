@@ -71,6 +71,14 @@ export const samples: Record<string, SampleFn> = {
   "POST /api/workspaces/:workspaceId/accounts/:accountId/check": (i) => ({
     url: `/api/workspaces/${i.workspaceId}/accounts/${i.accountId}/check`,
   }),
+  "POST /api/workspaces/:workspaceId/accounts/oauth/mastodon": (i) => ({
+    url: `/api/workspaces/${i.workspaceId}/accounts/oauth/mastodon`,
+    body: { instanceUrl: "https://mastodon.invalid", name: "Mastodon — Musée 🌿" },
+  }),
+  "GET /api/oauth/mastodon/callback": () => ({
+    url: "/api/oauth/mastodon/callback",
+    query: { state: "not-a-sealed-state", code: "abc" },
+  }),
   "POST /api/workspaces/:workspaceId/accounts/:accountId/reconnect": (i) => ({
     url: `/api/workspaces/${i.workspaceId}/accounts/${i.accountId}/reconnect`,
     body: { url: "https://discord.com/api/webhooks/123456/abcdef", name: "Discord", testPing: false },
