@@ -81,6 +81,11 @@ export interface PublishResult {
   externalId: string;
   url: string | null;
   publishedAt: Date;
+  /**
+   * A post sent as a thread: the external ids of the parts after the first (externalId), in order. Stored on
+   * the target so interactions on any part link to it (docs/SOCIAL-SYNC.md). Optional.
+   */
+  threadExternalIds?: string[];
 }
 
 /**

@@ -135,6 +135,13 @@ export interface SocialAccountsTable {
   created_by: string | null;
   created_at: DefaultTimestamp;
   updated_at: DefaultTimestamp;
+  /** Interactions sync (migration 0005): paging cursor, wait after a rate limit, last success and error. */
+  sync_cursor: string | null;
+  sync_not_before: Timestamp | null;
+  sync_lease_until: Timestamp | null;
+  last_synced_at: Timestamp | null;
+  last_sync_error: string | null;
+  last_sync_error_at: Timestamp | null;
 }
 
 export interface CampaignsTable {
@@ -265,6 +272,8 @@ export interface PostTargetsTable {
   error_message: string | null;
   created_at: DefaultTimestamp;
   updated_at: DefaultTimestamp;
+  /** External ids of a published thread's later parts (migration 0005); the first part's is external_id. */
+  thread_external_ids: Json<string[]> | null;
 }
 
 export interface PostCommentsTable {
@@ -390,6 +399,53 @@ export interface PressReviewsTable {
   updated_at: DefaultTimestamp;
 }
 
+export type InteractionKind = "reply" | "mention" | "quote" | "repost" | "like" | "follow";
+
+/** An interaction read from a network (migration 0005); unique per (account_id, kind, external_id). */
+export interface InteractionsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  account_id: string;
+  post_target_id: string | null;
+  kind: InteractionKind;
+  external_id: string;
+  subject_external_id: string | null;
+  author_external_id: string | null;
+  author_handle: string | null;
+  author_name: string | null;
+  author_avatar_url: string | null;
+  text: string | null;
+  url: string | null;
+  occurred_at: Timestamp;
+  created_at: DefaultTimestamp;
+  read_at: Timestamp | null;
+  handled_at: Timestamp | null;
+  handled_by: string | null;
+}
+
+/** Counters of a published target at a moment; rows are only inserted (migration 0005). */
+export interface PostMetricSnapshotsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  post_target_id: string;
+  taken_at: DefaultTimestamp;
+  likes: number | null;
+  reposts: number | null;
+  replies: number | null;
+  quotes: number | null;
+  impressions: number | null;
+}
+
+export interface AccountMetricSnapshotsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  account_id: string;
+  taken_at: DefaultTimestamp;
+  followers: number | null;
+  following: number | null;
+  posts: number | null;
+}
+
 export interface PressReviewSchedulesTable {
   id: Generated<string>;
   workspace_id: string;
@@ -506,6 +562,9 @@ export interface DB {
   invitations: InvitationsTable;
   audit_log: AuditLogTable;
   social_accounts: SocialAccountsTable;
+  interactions: InteractionsTable;
+  post_metric_snapshots: PostMetricSnapshotsTable;
+  account_metric_snapshots: AccountMetricSnapshotsTable;
   campaigns: CampaignsTable;
   tags: TagsTable;
   media: MediaTable;

@@ -1,6 +1,8 @@
+import { snapshotMetricsJob } from "../modules/analytics/analytics.jobs.js";
 import { purgeExpiredJob } from "../modules/auth/auth.jobs.js";
 import { materialiseOccurrencesJob, recycleEvergreenJob } from "../modules/calendar/calendar.jobs.js";
 import { pressReviewTickJob } from "../modules/curation/curation.jobs.js";
+import { syncAccountJob, syncDueJob } from "../modules/inbox/inbox.jobs.js";
 import { publishTargetJob, reconcileJob, sweepJob } from "../modules/scheduler/scheduler.jobs.js";
 import type { JobDefinition } from "./job.js";
 
@@ -15,6 +17,9 @@ export const jobDefinitions = [
   sweepJob,
   materialiseOccurrencesJob,
   recycleEvergreenJob,
+  syncAccountJob,
+  syncDueJob,
+  snapshotMetricsJob,
   pressReviewTickJob,
 ] as const;
 

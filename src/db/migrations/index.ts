@@ -2,6 +2,7 @@ import type { Migration } from "kysely";
 import * as m0001 from "./0001-foundation.js";
 import * as m0002 from "./0002-publishing.js";
 import * as m0003 from "./0003-calendar.js";
+import * as m0005 from "./0005-social-sync.js";
 import * as m0006 from "./0006-veille.js";
 import * as m0008 from "./0008-curation.js";
 
@@ -13,6 +14,7 @@ export const migrations: Record<string, Migration> = {
   "0001-foundation": m0001,
   "0002-publishing": m0002,
   "0003-calendar": m0003,
+  "0005-social-sync": m0005,
   "0006-veille": m0006,
   "0008-curation": m0008,
 };

@@ -50,6 +50,33 @@ export function connectorFor(ctx: AppContext, network: string): Connector | unde
   return c ? bindConnector(c, { http: httpClientFor(ctx.config) }) : undefined;
 }
 
+/**
+ * The connector for one stored account: this process's HTTP client, and persistCredentials storing a
+ * session the adapter refreshed during a call (encrypted, like connect does) before the call returns.
+ */
+export function connectorForAccount(
+  ctx: AppContext,
+  account: { workspaceId: string; id: string; network: string },
+): Connector | undefined {
+  const c = getConnector(account.network);
+  return c
+    ? bindConnector(c, {
+        http: httpClientFor(ctx.config),
+        persistCredentials: (credentials) => storeCredentials(ctx, account.workspaceId, account.id, credentials),
+      })
+    : undefined;
+}
+
+/** Replaces an account's stored credentials (a refreshed session), encrypted with the account id as AAD. */
+export async function storeCredentials(
+  ctx: AppContext,
+  workspaceId: string,
+  accountId: string,
+  credentials: Record<string, unknown>,
+): Promise<void> {
+  await repo.update(ctx.db, workspaceId, accountId, { credentials_enc: sealCredentials(ctx, accountId, credentials) });
+}
+
 /** Bad connect input → the same 400 validation_failed a route schema gives, with body.<field> paths. */
 function inputError(err: ConnectInputError): Error {
   return Object.assign(new Error("validation failed"), {
@@ -318,8 +345,8 @@ export interface PublishingAccount {
 }
 
 /**
- * For the scheduler: the account, its connector (bound to this process's HTTP client) and decrypted
- * credentials. Unknown account → not_found. No connector, or credentials missing or undecryptable →
+ * For the scheduler and the sync jobs: the account, its connector (bound to this process's HTTP client and
+ * persisting refreshed sessions) and decrypted credentials. Unknown account → not_found. No connector, or credentials missing or undecryptable →
  * ConnectorError (permanent / auth_expired), which the scheduler handles like a network's answer.
  * The account's status is not checked here: the caller decides what reconnect_needed means for it.
  */
@@ -330,7 +357,7 @@ export async function loadForPublishing(
 ): Promise<PublishingAccount> {
   const row = await repo.find(ctx.db, workspaceId, accountId);
   if (!row) throw notFound("account");
-  const connector = connectorFor(ctx, row.network);
+  const connector = connectorForAccount(ctx, { workspaceId, id: row.id, network: row.network });
   if (!connector) throw new ConnectorError("permanent", `Relais has no connector for ${row.network}`);
   return { account: presentAccount(row), connector, secrets: openSecrets(ctx, row) };
 }

@@ -117,6 +117,7 @@ async function recordOutcome(ctx: AppContext, t: repo.ClaimedTarget, outcome: Ou
         external_id: result.externalId,
         external_url: result.url,
         published_at: result.publishedAt,
+        ...(result.threadExternalIds?.length ? { thread_external_ids: JSON.stringify(result.threadExternalIds) } : {}),
         lease_expires_at: null,
         error_code: null,
         error_message: null,

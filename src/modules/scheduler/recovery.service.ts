@@ -55,6 +55,7 @@ async function lookUp(
           external_id: found.externalId,
           external_url: found.url,
           published_at: found.publishedAt,
+          ...(found.threadExternalIds?.length ? { thread_external_ids: JSON.stringify(found.threadExternalIds) } : {}),
           error_code: null,
         },
         detail: { via: "lookup", externalId: found.externalId, url: found.url },
