@@ -45,6 +45,16 @@ const envSchema = z.object({
     .int()
     .min(1024)
     .default(512 * 1024 * 1024),
+  RELAIS_FEEDS_MIN_INTERVAL: z.coerce.number().int().min(60).default(300),
+  RELAIS_FEEDS_MAX_INTERVAL: z.coerce.number().int().min(60).default(86_400),
+  RELAIS_FEEDS_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
+  RELAIS_FEEDS_PER_HOST: z.coerce.number().int().min(1).max(32).default(2),
+  RELAIS_FEEDS_TIMEOUT_MS: z.coerce.number().int().min(1000).default(30_000),
+  RELAIS_FEEDS_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(5 * 1024 * 1024),
 });
 
 export type Config = {
@@ -65,6 +75,15 @@ export type Config = {
   /** Upload limits of the media library, per kind (an animated GIF counts as an image). */
   mediaMaxImageBytes: number;
   mediaMaxVideoBytes: number;
+  /** Veille poller: adaptive interval bounds (seconds), fetch concurrency (global, per host), limits. */
+  feeds: {
+    minIntervalSeconds: number;
+    maxIntervalSeconds: number;
+    concurrency: number;
+    perHost: number;
+    timeoutMs: number;
+    maxBytes: number;
+  };
 };
 
 export class ConfigError extends Error {
@@ -101,6 +120,14 @@ export function loadConfig(
     bodyLimit: e.RELAIS_BODY_LIMIT,
     mediaMaxImageBytes: e.RELAIS_MEDIA_MAX_IMAGE_BYTES,
     mediaMaxVideoBytes: e.RELAIS_MEDIA_MAX_VIDEO_BYTES,
+    feeds: {
+      minIntervalSeconds: e.RELAIS_FEEDS_MIN_INTERVAL,
+      maxIntervalSeconds: Math.max(e.RELAIS_FEEDS_MAX_INTERVAL, e.RELAIS_FEEDS_MIN_INTERVAL),
+      concurrency: e.RELAIS_FEEDS_CONCURRENCY,
+      perHost: e.RELAIS_FEEDS_PER_HOST,
+      timeoutMs: e.RELAIS_FEEDS_TIMEOUT_MS,
+      maxBytes: e.RELAIS_FEEDS_MAX_BYTES,
+    },
   };
   return { ...config, ...overrides };
 }

@@ -79,6 +79,12 @@ const errorMessages: Record<Locale, Record<ErrorCode, string>> = {
     oauth_state_invalid:
       "Ce retour d'autorisation n'est pas valable (lien modifié, ou commencé par un autre utilisateur) : recommencez la connexion depuis la page des comptes.",
     oauth_state_expired: "L'autorisation a pris trop de temps et a expiré : recommencez la connexion depuis la page des comptes.",
+    feed_exists: "Vous suivez déjà ce flux (« {title} »).",
+    not_a_feed:
+      "Aucun flux RSS, Atom ou JSON Feed trouvé à cette adresse : collez l'adresse du flux, ou celle d'un site qui en annonce un.",
+    feed_unreachable: "Le flux n'a pas pu être récupéré : {reason}",
+    opml_invalid: "Ce fichier OPML est illisible : exportez-le à nouveau depuis votre lecteur de flux.",
+    full_text_failed: "Le texte intégral de l'article n'a pas pu être extrait ({reason}).",
   },
   en: {
     validation_failed: "Some values are invalid: check the fields listed.",
@@ -150,6 +156,12 @@ const errorMessages: Record<Locale, Record<ErrorCode, string>> = {
     planned_time_locked:
       "This post is already scheduled: move it in the calendar or unschedule it to change its planned date.",
     crop_outside_image: "The crop box goes outside the image ({width} × {height} pixels): fit it inside the picture.",
+    feed_exists: "You already follow this feed (“{title}”).",
+    not_a_feed:
+      "No RSS, Atom or JSON feed found at this address: paste the feed's address, or a site's address that announces one.",
+    feed_unreachable: "The feed could not be fetched: {reason}",
+    opml_invalid: "This OPML file cannot be read: export it again from your feed reader.",
+    full_text_failed: "The article's full text could not be extracted ({reason}).",
   },
 };
 
@@ -174,6 +186,8 @@ const resourceNames: Record<Locale, Record<Resource, string>> = {
     entry: "Lien enregistré",
     review: "Revue de presse",
     feed_item: "Article de veille",
+    feed: "Flux",
+    folder: "Dossier",
   },
   en: {
     workspace: "Workspace",
@@ -195,6 +209,8 @@ const resourceNames: Record<Locale, Record<Resource, string>> = {
     entry: "Saved link",
     review: "Press review",
     feed_item: "Feed item",
+    feed: "Feed",
+    folder: "Folder",
   },
 };
 

@@ -4,6 +4,7 @@ import { materialiseOccurrencesJob, recycleEvergreenJob } from "../modules/calen
 import { pressReviewTickJob } from "../modules/curation/curation.jobs.js";
 import { syncAccountJob, syncDueJob } from "../modules/inbox/inbox.jobs.js";
 import { publishTargetJob, reconcileJob, sweepJob } from "../modules/scheduler/scheduler.jobs.js";
+import { fullTextJob, itemsIngestedJob, pollFeedsJob, retentionJob } from "../modules/veille/poller.jobs.js";
 import type { JobDefinition } from "./job.js";
 
 /**
@@ -21,6 +22,10 @@ export const jobDefinitions = [
   syncDueJob,
   snapshotMetricsJob,
   pressReviewTickJob,
+  pollFeedsJob,
+  itemsIngestedJob,
+  fullTextJob,
+  retentionJob,
 ] as const;
 
 type Defs = (typeof jobDefinitions)[number];

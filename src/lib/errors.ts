@@ -65,7 +65,12 @@ export type ErrorCode =
   | "review_sent"
   | "mail_disabled"
   | "oauth_state_invalid"
-  | "oauth_state_expired";
+  | "oauth_state_expired"
+  | "feed_exists"
+  | "not_a_feed"
+  | "feed_unreachable"
+  | "opml_invalid"
+  | "full_text_failed";
 
 const statusByCode: Record<ErrorCode, number> = {
   validation_failed: 400,
@@ -128,6 +133,11 @@ const statusByCode: Record<ErrorCode, number> = {
   mail_disabled: 409,
   oauth_state_invalid: 400,
   oauth_state_expired: 400,
+  feed_exists: 409,
+  not_a_feed: 422,
+  feed_unreachable: 422,
+  opml_invalid: 400,
+  full_text_failed: 422,
 };
 
   planned_time_nonexistent: 400,
@@ -167,7 +177,9 @@ export type Resource =
   | "topic"
   | "entry"
   | "review"
-  | "feed_item";
+  | "feed_item"
+  | "feed"
+  | "folder";
 
 export const notFound = (resource: Resource) => new AppError("not_found", { resource });
 export const forbidden = () => new AppError("forbidden");

@@ -29,6 +29,9 @@ export const permissions = {
   "crisis.toggle": "manager",
   "curation.read": "viewer",
   "curation.write": "editor",
+  "veille.read": "viewer",
+  "veille.write": "editor",
+  "veille.settings": "manager",
 } as const satisfies Record<string, Role>;
 
 export type Permission = keyof typeof permissions;
