@@ -1,5 +1,5 @@
 import { Button, Group, Image, Modal, Paper, SimpleGrid, Stack, Text } from "@mantine/core";
-import { IconCrop } from "@tabler/icons-react";
+import { IconAdjustments, IconCrop } from "@tabler/icons-react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -8,6 +8,8 @@ import { useAction } from "../../components/use-action";
 import { call } from "../publishing/http";
 import { keys, paths } from "../publishing/publishing-api";
 import type { Media } from "../publishing/types";
+import { CropEditor } from "./CropEditor";
+import type { Box } from "./crop-box";
 
 /** The per-network presets the server crops to (src/modules/media/media.schema.ts). */
 export const PRESETS = ["1:1", "4:5", "1.91:1", "9:16"] as const;
@@ -61,8 +63,9 @@ export function RenditionsButton({
 }
 
 /**
- * One card per preset: the current rendition's thumbnail, and a button that (re)creates it with the
- * server's automatic crop on the most interesting region (no crop box is sent).
+ * One card per preset: the current rendition's thumbnail, a button that (re)creates it with the server's
+ * automatic crop on the most interesting region (the default: no crop box is sent), and one that opens the
+ * hand-adjustable crop box (sent in source pixels).
  */
 export function RenditionsPanel({
   workspaceId,
@@ -79,11 +82,14 @@ export function RenditionsPanel({
     queryKey: renditionsKey(workspaceId, media.id),
     queryFn: () => call<Rendition[]>("GET", renditionsPath(workspaceId, media.id)),
   });
+  const [editing, setEditing] = useState<Preset | null>(null);
   const crop = useAction(
-    (preset: Preset) => call<Rendition>("PUT", renditionPath(workspaceId, media.id, preset), { body: {} }),
+    ({ preset, box }: { preset: Preset; box?: Box }) =>
+      call<Rendition>("PUT", renditionPath(workspaceId, media.id, preset), { body: box ? { crop: box } : {} }),
     {
       success: t("renditions.done"),
       onSuccess: async () => {
+        setEditing(null);
         await qc.invalidateQueries({ queryKey: renditionsKey(workspaceId, media.id) });
         await qc.invalidateQueries({ queryKey: keys.media(workspaceId) });
       },
@@ -93,6 +99,18 @@ export function RenditionsPanel({
   if (list.isPending) return <PageLoader />;
   if (list.isError) return <ErrorState error={list.error} onRetry={() => list.refetch()} />;
   const byPreset = new Map(list.data.map((r) => [r.preset, r]));
+  if (editing && media.width && media.height) {
+    return (
+      <CropEditor
+        media={media}
+        preset={editing}
+        initial={byPreset.get(editing)?.crop ?? null}
+        saving={crop.isPending}
+        onSave={(box) => crop.mutate({ preset: editing, box })}
+        onCancel={() => setEditing(null)}
+      />
+    );
+  }
   return (
     <Stack>
       <Text size="sm" c="dimmed">
@@ -130,16 +148,30 @@ export function RenditionsPanel({
                     {r.crop ? "" : ` · ${t("renditions.auto")}`}
                   </Text>
                 )}
+                {r && (
+                  <Text size="xs" c="dimmed">
+                    {r.crop ? t("renditions.manual") : ""}
+                  </Text>
+                )}
                 {!readOnly && (
-                  <Group>
+                  <Group gap={4} justify="center">
                     <Button
                       size="compact-xs"
                       variant="light"
-                      loading={crop.isPending && crop.variables === preset}
+                      loading={crop.isPending && crop.variables?.preset === preset && !crop.variables.box}
                       aria-label={t("renditions.cropNamed", { preset })}
-                      onClick={() => crop.mutate(preset)}
+                      onClick={() => crop.mutate({ preset })}
                     >
                       {r ? t("renditions.redo") : t("renditions.crop")}
+                    </Button>
+                    <Button
+                      size="compact-xs"
+                      variant="subtle"
+                      leftSection={<IconAdjustments size={12} />}
+                      aria-label={t("renditions.adjustNamed", { preset })}
+                      onClick={() => setEditing(preset)}
+                    >
+                      {t("renditions.adjust")}
                     </Button>
                   </Group>
                 )}
