@@ -552,6 +552,71 @@ export interface VeilleSettingsTable {
   updated_at: DefaultTimestamp;
 }
 
+export type AlertEmailMode = "none" | "immediate" | "daily" | "weekly";
+export type AlertDigestStatus = "pending" | "sending" | "sent" | "failed" | "empty";
+
+/** Alerts (migration 0007, docs/ALERTS.md). */
+export interface AlertsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  name: string;
+  query: string;
+  enabled: Generated<boolean>;
+  search_feeds: Generated<boolean>;
+  search_networks: Generated<boolean>;
+  notify_in_app: Generated<boolean>;
+  email_mode: ColumnType<AlertEmailMode, AlertEmailMode | undefined, AlertEmailMode>;
+  email_recipients: ColumnType<string[], string | string[] | undefined, string | string[]>;
+  digest_time: Generated<string>;
+  digest_weekday: Generated<number>;
+  next_digest_at: Timestamp | null;
+  webhook_url: string | null;
+  webhook_secret_enc: string | null;
+  preset: string | null;
+  competitor_id: string | null;
+  feed_checked_at: DefaultTimestamp;
+  network_checked_at: DefaultTimestamp;
+  last_error: string | null;
+  last_error_at: Timestamp | null;
+  created_by: string | null;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface AlertDigestsTable {
+  id: Generated<string>;
+  workspace_id: string;
+  alert_id: string;
+  period_end: Timestamp;
+  status: ColumnType<AlertDigestStatus, AlertDigestStatus | undefined, AlertDigestStatus>;
+  match_count: Generated<number>;
+  error: string | null;
+  created_at: DefaultTimestamp;
+  sent_at: Timestamp | null;
+}
+
+export interface AlertMatchesTable {
+  id: Generated<string>;
+  workspace_id: string;
+  alert_id: string;
+  source_key: string;
+  kind: "feed_item" | "network_post";
+  feed_item_id: string | null;
+  account_id: string | null;
+  network: string | null;
+  title: Generated<string>;
+  excerpt: Generated<string>;
+  url: string | null;
+  source_name: Generated<string>;
+  author: string | null;
+  language: string | null;
+  published_at: Timestamp;
+  matched_at: DefaultTimestamp;
+  seen_at: Timestamp | null;
+  notified_at: Timestamp | null;
+  digest_id: string | null;
+}
+
 export interface DB {
   users: UsersTable;
   sessions: SessionsTable;
@@ -587,6 +652,9 @@ export interface DB {
   stories: StoriesTable;
   feed_item_states: FeedItemStatesTable;
   veille_settings: VeilleSettingsTable;
+  alerts: AlertsTable;
+  alert_digests: AlertDigestsTable;
+  alert_matches: AlertMatchesTable;
 }
 
 export type User = Selectable<UsersTable>;

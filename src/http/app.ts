@@ -29,6 +29,7 @@ import { postsRoutes } from "../modules/publishing/posts.routes.js";
 import { taxonomyRoutes } from "../modules/publishing/taxonomy.routes.js";
 import { schedulerRoutes } from "../modules/scheduler/scheduler.routes.js";
 import { workspacesRoutes } from "../modules/workspaces/workspaces.routes.js";
+import { alertsRoutes } from "../modules/veille/alerts/alerts.routes.js";
 import { VERSION } from "../version.js";
 import { registerAuth } from "./auth.js";
 import { errorBody, handleError, validatorCompiler } from "./errors.js";
@@ -160,6 +161,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await mediaRoutes(app, ctx);
   await mediaFilesRoutes(app, ctx);
   await calendarRoutes(app, ctx);
+  await alertsRoutes(app, ctx);
   await curationRoutes(app, ctx);
   await reviewsRoutes(app, ctx);
   await curationPublicRoutes(app, ctx);

@@ -85,6 +85,7 @@ const errorMessages: Record<Locale, Record<ErrorCode, string>> = {
     feed_unreachable: "Le flux n'a pas pu être récupéré : {reason}",
     opml_invalid: "Ce fichier OPML est illisible : exportez-le à nouveau depuis votre lecteur de flux.",
     full_text_failed: "Le texte intégral de l'article n'a pas pu être extrait ({reason}).",
+    alert_query_invalid: "Requête d'alerte invalide (caractère {position}) : {problemFr}.",
   },
   en: {
     validation_failed: "Some values are invalid: check the fields listed.",
@@ -162,6 +163,7 @@ const errorMessages: Record<Locale, Record<ErrorCode, string>> = {
     feed_unreachable: "The feed could not be fetched: {reason}",
     opml_invalid: "This OPML file cannot be read: export it again from your feed reader.",
     full_text_failed: "The article's full text could not be extracted ({reason}).",
+    alert_query_invalid: "Invalid alert query (character {position}): {problemEn}.",
   },
 };
 
@@ -188,6 +190,8 @@ const resourceNames: Record<Locale, Record<Resource, string>> = {
     feed_item: "Article de veille",
     feed: "Flux",
     folder: "Dossier",
+    alert: "Alerte",
+    alert_match: "Résultat d'alerte",
   },
   en: {
     workspace: "Workspace",
@@ -211,6 +215,8 @@ const resourceNames: Record<Locale, Record<Resource, string>> = {
     feed_item: "Feed item",
     feed: "Feed",
     folder: "Folder",
+    alert: "Alert",
+    alert_match: "Alert match",
   },
 };
 

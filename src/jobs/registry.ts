@@ -5,6 +5,7 @@ import { pressReviewTickJob } from "../modules/curation/curation.jobs.js";
 import { syncAccountJob, syncDueJob } from "../modules/inbox/inbox.jobs.js";
 import { publishTargetJob, reconcileJob, sweepJob } from "../modules/scheduler/scheduler.jobs.js";
 import { fullTextJob, itemsIngestedJob, pollFeedsJob, retentionJob } from "../modules/veille/poller.jobs.js";
+import { alertsDigestJob, alertsNetworkJob, alertsScanJob } from "../modules/veille/alerts/alerts.jobs.js";
 import type { JobDefinition } from "./job.js";
 
 /**
@@ -26,6 +27,9 @@ export const jobDefinitions = [
   itemsIngestedJob,
   fullTextJob,
   retentionJob,
+  alertsScanJob,
+  alertsNetworkJob,
+  alertsDigestJob,
 ] as const;
 
 type Defs = (typeof jobDefinitions)[number];

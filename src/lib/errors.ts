@@ -70,7 +70,8 @@ export type ErrorCode =
   | "not_a_feed"
   | "feed_unreachable"
   | "opml_invalid"
-  | "full_text_failed";
+  | "full_text_failed"
+  | "alert_query_invalid";
 
 const statusByCode: Record<ErrorCode, number> = {
   validation_failed: 400,
@@ -138,6 +139,7 @@ const statusByCode: Record<ErrorCode, number> = {
   feed_unreachable: 422,
   opml_invalid: 400,
   full_text_failed: 422,
+  alert_query_invalid: 400,
 };
 
   planned_time_nonexistent: 400,
@@ -179,7 +181,9 @@ export type Resource =
   | "review"
   | "feed_item"
   | "feed"
-  | "folder";
+  | "folder"
+  | "alert"
+  | "alert_match";
 
 export const notFound = (resource: Resource) => new AppError("not_found", { resource });
 export const forbidden = () => new AppError("forbidden");

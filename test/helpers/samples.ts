@@ -16,6 +16,8 @@ export interface Ids {
   mediaId: string;
   /** The seeded post's target (its account × the post): scheduler routes. */
   targetId: string;
+  /** A seeded alert (veille alerts routes). */
+  alertId: string;
   /** Curation: a topic, one of its entries, a press review of it. */
   topicId: string;
   entryId: string;
@@ -390,6 +392,34 @@ export const samples: Record<string, SampleFn> = {
   }),
   "DELETE /api/workspaces/:workspaceId/topics/:topicId/review-schedule": (i) => ({
     url: `/api/workspaces/${i.workspaceId}/topics/${i.topicId}/review-schedule`,
+  }),
+  "GET /api/workspaces/:workspaceId/alerts": (i) => ({ url: `/api/workspaces/${i.workspaceId}/alerts` }),
+  "POST /api/workspaces/:workspaceId/alerts": (i) => ({
+    url: `/api/workspaces/${i.workspaceId}/alerts`,
+    body: { name: "Église & patrimoine ⛪", query: '("église" OR cathédrale) -"offre d\'emploi" lang:fr' },
+  }),
+  "GET /api/workspaces/:workspaceId/alerts/presets": (i) => ({ url: `/api/workspaces/${i.workspaceId}/alerts/presets` }),
+  "POST /api/workspaces/:workspaceId/alerts/preview": (i) => ({
+    url: `/api/workspaces/${i.workspaceId}/alerts/preview`,
+    body: { query: "l'Oréal OR \"Crédit Agricole\"", limit: 100 },
+  }),
+  "GET /api/workspaces/:workspaceId/alerts/matches": (i) => ({
+    url: `/api/workspaces/${i.workspaceId}/alerts/matches`,
+    query: { alertId: i.alertId, seen: "false", limit: "20" },
+  }),
+  "POST /api/workspaces/:workspaceId/alerts/matches/seen": (i) => ({
+    url: `/api/workspaces/${i.workspaceId}/alerts/matches/seen`,
+    body: { all: true, alertId: i.alertId },
+  }),
+  "GET /api/workspaces/:workspaceId/alerts/:alertId": (i) => ({
+    url: `/api/workspaces/${i.workspaceId}/alerts/${i.alertId}`,
+  }),
+  "PATCH /api/workspaces/:workspaceId/alerts/:alertId": (i) => ({
+    url: `/api/workspaces/${i.workspaceId}/alerts/${i.alertId}`,
+    body: { query: "Noël -pub 🎄", emailMode: "daily", digestTime: "07:30" },
+  }),
+  "DELETE /api/workspaces/:workspaceId/alerts/:alertId": (i) => ({
+    url: `/api/workspaces/${i.workspaceId}/alerts/${i.alertId}`,
   }),
 };
 

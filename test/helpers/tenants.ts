@@ -48,6 +48,11 @@ export async function seedTenant(t: TestApp, prefix: string, workspaceName: stri
   if (account.statusCode !== 201) throw new Error(`connect failed: ${account.statusCode} ${account.body}`);
   const publishing = await seedPublishing(t, owner, workspaceId, prefix);
   const mediaId = await seedMedia(owner, workspaceId, prefix.length);
+  const alert = await owner.post(`/api/workspaces/${workspaceId}/alerts`, {
+    name: `${prefix} — marque`,
+    query: `"${prefix}" -recrutement`,
+  });
+  if (alert.statusCode !== 201) throw new Error(`alert failed: ${alert.statusCode} ${alert.body}`);
   const curation = await seedCuration(owner, workspaceId);
   const target = await t.ctx.db
     .selectFrom("post_targets")
@@ -68,6 +73,7 @@ export async function seedTenant(t: TestApp, prefix: string, workspaceName: stri
       ...publishing,
       mediaId,
       targetId: target.id,
+      alertId: alert.json().alert.id,
       ...curation,
     },
   };

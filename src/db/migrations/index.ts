@@ -4,6 +4,7 @@ import * as m0002 from "./0002-publishing.js";
 import * as m0003 from "./0003-calendar.js";
 import * as m0005 from "./0005-social-sync.js";
 import * as m0006 from "./0006-veille.js";
+import * as m0007 from "./0007-alerts.js";
 import * as m0008 from "./0008-curation.js";
 
 /**
@@ -16,5 +17,6 @@ export const migrations: Record<string, Migration> = {
   "0003-calendar": m0003,
   "0005-social-sync": m0005,
   "0006-veille": m0006,
+  "0007-alerts": m0007,
   "0008-curation": m0008,
 };

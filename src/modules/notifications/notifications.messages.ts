@@ -9,6 +9,7 @@ export const NOTIFICATION_KINDS = [
   "post_unconfirmed",
   "post_missed",
   "account_reconnect",
+  "alert_matches",
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
@@ -54,6 +55,10 @@ const templates: Record<Locale, Record<NotificationKind, { title: string; body: 
       title: "Compte à reconnecter — {workspaceName}",
       body: "Le compte {accountName} ({network}) doit être reconnecté : {reason}",
     },
+    alert_matches: {
+      title: "Alerte « {alertName} » — {workspaceName}",
+      body: "Nouveaux résultats : {count}. Le plus récent : « {firstTitle} ».",
+    },
   },
   en: {
     approval_requested: {
@@ -80,6 +85,10 @@ const templates: Record<Locale, Record<NotificationKind, { title: string; body: 
     account_reconnect: {
       title: "Account to reconnect — {workspaceName}",
       body: "The account {accountName} ({network}) must be reconnected: {reason}",
+    },
+    alert_matches: {
+      title: "Alert “{alertName}” — {workspaceName}",
+      body: "New matches: {count}. The latest: “{firstTitle}”.",
     },
   },
 };

@@ -12,6 +12,8 @@ export interface NotifyInput {
   userIds?: string[];
   /** Never notify the person who caused it. */
   exceptUserId?: string | null;
+  /** false: in-app only (the caller e-mails on its own terms, e.g. alert digests). */
+  email?: boolean;
 }
 
 /**
@@ -45,7 +47,7 @@ export async function notify(ctx: AppContext, input: NotifyInput): Promise<numbe
     )
     .returning(["id", "user_id"])
     .execute();
-  if (ctx.mailer.enabled) {
+  if (ctx.mailer.enabled && input.email !== false) {
     for (const r of recipients) {
       const { title, body } = renderNotification(r.locale, input.kind, {
         workspaceName: r.workspace_name,

@@ -29,6 +29,8 @@ export const permissions = {
   "crisis.toggle": "manager",
   "curation.read": "viewer",
   "curation.write": "editor",
+  "alerts.read": "viewer",
+  "alerts.write": "editor",
   "veille.read": "viewer",
   "veille.write": "editor",
   "veille.settings": "manager",
