@@ -64,7 +64,7 @@ describe("OAuth through Relais' routes", () => {
     const res = await owner.get(callback);
     expect(res.statusCode).toBe(302);
     const location = new URL(res.headers.location as string, "http://relais.test");
-    expect(location.pathname).toBe(`/workspaces/${ws}/accounts`);
+    expect(location.pathname).toBe(`/w/${ws}/connectors`);
     const id = location.searchParams.get("connected");
     expect(id).toBeTruthy();
     expect(await accountCount()).toBe(before + 1);

@@ -171,7 +171,7 @@ function openState(ctx: AppContext, user: AuthUser, sealed: string, now = Date.n
 }
 
 function backTo(workspaceId: string, params: Record<string, string>): string {
-  return `/workspaces/${workspaceId}/accounts?${new URLSearchParams(params)}`;
+  return `/w/${workspaceId}/connectors?${new URLSearchParams(params)}`;
 }
 
 /**

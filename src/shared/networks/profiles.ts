@@ -105,7 +105,7 @@ export const PROFILES: Record<NetworkId, NetworkProfile> = {
     firstComment: false,
     linkCards: true,
     altText: true,
-    publishable: false,
+    publishable: true,
   },
   x: {
     id: "x",

@@ -23,6 +23,7 @@ import { keys, paths, useAccounts, useNetworks } from "../publishing/publishing-
 import type { NetworkInfo, SocialAccount } from "../publishing/types";
 import { useCurrentWorkspace } from "../workspaces/use-current-workspace";
 import { ConnectModal } from "./ConnectModal";
+import { useMastodonReturn } from "./MastodonConnect";
 import { SlotsEditor } from "./SlotsEditor";
 
 interface CheckResponse {
@@ -45,6 +46,7 @@ export default function AccountsPage() {
   // Posting slots are editable by editors and above (posts.write on the server); others only read them.
   const canEditSlots = ["owner", "manager", "editor"].includes(workspace.role);
   const refresh = () => qc.invalidateQueries({ queryKey: keys.accounts(w) });
+  useMastodonReturn(w);
 
   const check = useAction((a: SocialAccount) => call<CheckResponse>("POST", `${paths.account(w, a.id)}/check`), {
     onSuccess: async (r) => {

@@ -9,6 +9,7 @@ import { useSubmit } from "../../components/use-submit";
 import { call } from "../publishing/http";
 import { keys, paths } from "../publishing/publishing-api";
 import type { NetworkInfo, SocialAccount } from "../publishing/types";
+import { MastodonOAuthButton } from "./MastodonConnect";
 
 const WEBHOOK_FORMATS = ["auto", "relais", "slack", "discord"];
 
@@ -114,7 +115,7 @@ export function ConnectModal({
               if (f.type === "password") {
                 return <PasswordInput key={f.name} label={label} withAsterisk={f.required} {...props} />;
               }
-              return (
+              const input = (
                 <TextInput
                   key={f.name}
                   label={label}
@@ -123,6 +124,20 @@ export function ConnectModal({
                   withAsterisk={f.required}
                   {...props}
                 />
+              );
+              // Mastodon: the instance field serves both ways in, OAuth (this button) or a pasted token.
+              if (network.id !== "mastodon" || f.name !== "instanceUrl") return input;
+              return (
+                <Stack key={f.name} gap="xs">
+                  {input}
+                  <MastodonOAuthButton
+                    workspaceId={workspaceId}
+                    account={account}
+                    instanceUrl={String(form.values.instanceUrl ?? "")}
+                    name={String(form.values.name ?? "")}
+                    onMissing={() => form.setFieldError("instanceUrl", t("fields.required"))}
+                  />
+                </Stack>
               );
             })}
             <Group justify="flex-end">

@@ -1,0 +1,115 @@
+import fs from "node:fs";
+import path from "node:path";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FakeMastodon } from "../peers/mastodon/fake-instance.js";
+import { visible } from "./assert.js";
+import {
+  freshDatabase,
+  launchChromium,
+  type RelaisProcess,
+  requireBuiltWeb,
+  screenshotDir,
+  startRelais,
+  stopAfterFirstFailure,
+} from "./harness.js";
+
+/**
+ * Connecting Mastodon in a real browser against a real server and the fake instance on loopback: the
+ * connect dialog offers Mastodon; the instance URL → "Se connecter avec Mastodon" → the instance's
+ * authorization (the fake approves at once) → back on the accounts page with the account connected.
+ * Then a second account with a pasted access token.
+ */
+const OWNER = { name: "Inès Durand", email: "ines@agence.example", password: "une-phrase-de-passe" };
+const WORKSPACE = "Festival Lumière";
+
+let relais: RelaisProcess;
+let db: Awaited<ReturnType<typeof freshDatabase>>;
+let fake: FakeMastodon;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let shot = 0;
+const browserErrors: string[] = [];
+
+async function screenshot(p: Page, name: string): Promise<void> {
+  shot += 1;
+  await p.screenshot({ path: path.join(screenshotDir, `mastodon-${String(shot).padStart(2, "0")}-${name}.png`) });
+}
+
+beforeAll(async () => {
+  requireBuiltWeb();
+  fs.mkdirSync(screenshotDir, { recursive: true });
+  fake = new FakeMastodon({ title: "Piaille 🐘" });
+  await fake.start();
+  db = await freshDatabase();
+  relais = await startRelais({ ...db.env, RELAIS_ALLOW_PRIVATE_NETWORK: "true" });
+  const res = await fetch(`${relais.baseUrl}/api/auth/setup`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ ...OWNER, locale: "fr" }),
+  });
+  if (res.status !== 201) throw new Error(`setup failed: ${res.status} ${await res.text()}`);
+  browser = await launchChromium();
+  context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  page = await context.newPage();
+  page.on("pageerror", (e) => browserErrors.push(`pageerror: ${e.message}`));
+  page.on("console", (m) => m.type() === "error" && browserErrors.push(`console: ${m.text()}`));
+});
+
+stopAfterFirstFailure({ page: () => page, relais: () => relais, errors: browserErrors, screenshot });
+
+afterAll(async () => {
+  await browser?.close();
+  await relais?.stop();
+  await fake?.stop();
+  await db?.drop();
+});
+
+describe("Mastodon in the browser", () => {
+  it("signs in and opens the accounts page, which offers Mastodon", async () => {
+    await page.goto(`${relais.baseUrl}/login`);
+    await page.getByRole("textbox", { name: "Adresse e-mail" }).fill(OWNER.email);
+    await page.getByLabel("Mot de passe").fill(OWNER.password);
+    await page.getByRole("button", { name: "Se connecter" }).click();
+    await page.waitForURL("**/welcome");
+    await page.getByRole("textbox", { name: "Nom de l'espace" }).fill(WORKSPACE);
+    await page.getByRole("button", { name: "Créer l'espace" }).click();
+    await page.waitForURL(/\/w\/[0-9a-f-]{36}\//);
+    await page.getByRole("link", { name: "Comptes & réseaux" }).click();
+    await visible(page.getByText("Aucun compte connecté"));
+    await visible(page.getByRole("button", { name: "Connecter un compte Mastodon" }));
+  });
+
+  it("connects with OAuth: instance → authorization on the instance → back, connected", async () => {
+    await page.getByRole("button", { name: "Connecter un compte Mastodon" }).click();
+    const dialog = page.getByRole("dialog", { name: "Connecter un compte Mastodon" });
+    await dialog.getByRole("textbox", { name: "Instance Mastodon" }).fill(fake.url);
+    await dialog.getByRole("textbox", { name: "Nom dans Relais" }).fill("Festival — Mastodon 🐘");
+    await screenshot(page, "connect-dialog");
+    await dialog.getByRole("button", { name: "Se connecter avec Mastodon" }).click();
+    // Relais → the instance's /oauth/authorize → Relais' callback → the accounts page.
+    await page.waitForURL(/\/w\/[0-9a-f-]{36}\/connectors$/);
+    await visible(page.getByText("Le compte Mastodon est connecté."));
+    await visible(page.getByRole("cell", { name: "Festival — Mastodon 🐘" }).first());
+    await visible(page.getByText(`@relais@${new URL(fake.url).host}`).first());
+    await visible(page.getByText("Actif", { exact: true }).first());
+    await screenshot(page, "connected-by-oauth");
+    expect(fake.apps.size).toBe(1);
+    expect(fake.requests.some((r) => r.path === "/oauth/token")).toBe(true);
+    expect(fake.violations).toEqual([]);
+  });
+
+  it("connects a second account with a pasted access token", async () => {
+    const token = fake.issueToken(fake.addAccount("equipe", "Équipe 🎬").id);
+    await page.getByRole("button", { name: "Connecter un compte Mastodon" }).click();
+    const dialog = page.getByRole("dialog", { name: "Connecter un compte Mastodon" });
+    await dialog.getByRole("textbox", { name: "Instance Mastodon" }).fill(fake.url);
+    await dialog.getByLabel("Jeton d'accès (Préférences › Développement)").fill(token);
+    await dialog.getByRole("button", { name: "Connecter", exact: true }).click();
+    await visible(page.getByText(`@equipe@${new URL(fake.url).host}`).first());
+    await screenshot(page, "connected-by-token");
+    expect(fake.violations).toEqual([]);
+    expect(browserErrors).toEqual([]);
+  });
+});
