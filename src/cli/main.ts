@@ -11,6 +11,7 @@ import * as auth from "../modules/auth/auth.service.js";
 import { closeContext, createContext } from "../runtime.js";
 import { ALL_ROLES, type RunningServer, type ServerRole, startServer } from "../server.js";
 import { VERSION } from "../version.js";
+import { registerFeedsCommand } from "./feeds.js";
 
 /** An error the user can fix: printed as one line on stderr, exit code 1. */
 class CliError extends Error {}
@@ -196,6 +197,8 @@ export function buildCli(): Command {
       const total = Object.values(counts).reduce((a, b) => a + b, 0);
       console.log(`Restored ${total} rows into ${Object.keys(counts).length} tables from ${file}`);
     });
+
+  registerFeedsCommand(program);
 
   return program;
 }
