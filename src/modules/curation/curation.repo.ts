@@ -33,7 +33,11 @@ export async function findTopic(db: Kysely<DB>, workspaceId: string, topicId: st
 }
 
 export async function slugTaken(db: Kysely<DB>, workspaceId: string, slug: string, exceptId?: string) {
-  let q = db.selectFrom("curation_topics").select("id").where("workspace_id", "=", workspaceId).where("slug", "=", slug);
+  let q = db
+    .selectFrom("curation_topics")
+    .select("id")
+    .where("workspace_id", "=", workspaceId)
+    .where("slug", "=", slug);
   if (exceptId) q = q.where("id", "<>", exceptId);
   return (await q.executeTakeFirst()) !== undefined;
 }

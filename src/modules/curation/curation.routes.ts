@@ -47,14 +47,15 @@ export async function curationRoutes(app: App, ctx: AppContext): Promise<void> {
       },
     },
     async (request, reply) =>
-      reply.status(201).send(await curation.createTopic(ctx, currentUser(request), request.params.workspaceId, request.body)),
+      reply
+        .status(201)
+        .send(await curation.createTopic(ctx, currentUser(request), request.params.workspaceId, request.body)),
   );
 
   app.get(
     "/api/workspaces/:workspaceId/topics/:topicId",
     { schema: { tags, summary: "One topic", params: topicParams, response: responses({ 200: topicView }) } },
-    async (request) =>
-      curation.getTopic(ctx, currentUser(request), request.params.workspaceId, request.params.topicId),
+    async (request) => curation.getTopic(ctx, currentUser(request), request.params.workspaceId, request.params.topicId),
   );
 
   app.patch(
@@ -114,7 +115,13 @@ export async function curationRoutes(app: App, ctx: AppContext): Promise<void> {
       },
     },
     async (request) =>
-      curation.listEntries(ctx, currentUser(request), request.params.workspaceId, request.params.topicId, request.query),
+      curation.listEntries(
+        ctx,
+        currentUser(request),
+        request.params.workspaceId,
+        request.params.topicId,
+        request.query,
+      ),
   );
 
   app.post(

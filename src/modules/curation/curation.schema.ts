@@ -49,7 +49,10 @@ export const topicView = z
 export const entryBody = z
   .object({
     url: httpUrl.optional().meta({ description: "The link to save (or give feedItemId)" }),
-    feedItemId: z.uuid().optional().meta({ description: "A veille item: its title, link, summary and image are copied" }),
+    feedItemId: z
+      .uuid()
+      .optional()
+      .meta({ description: "A veille item: its title, link, summary and image are copied" }),
     insight: z.string().max(5000).default("").meta({ description: "The CM's own comment" }),
     tags: z.array(tag).max(20).default([]),
     title: z.string().trim().min(1).max(300).optional().meta({ description: "Given: no fetch of the page" }),

@@ -4,6 +4,7 @@ import { randomToken } from "../../lib/crypto.js";
 import { AppError, isUniqueViolation, notFound } from "../../lib/errors.js";
 import * as audit from "../audit/audit.service.js";
 import type { AuthUser } from "../auth/auth.service.js";
+import { htmlToText } from "../veille/feed/sanitize.js";
 import { authorize } from "../workspaces/workspaces.service.js";
 import * as repo from "./curation.repo.js";
 import { loadFeedItem } from "./feed-item-source.js";
@@ -219,7 +220,15 @@ export interface EntryInput {
   imageUrl?: string | null;
 }
 
-const dedupeTags = (tags: string[]) => [...new Map(tags.map((t) => [t.toLocaleLowerCase("fr"), t.trim()])).values()];
+/** Tags without case duplicates; the first spelling wins. */
+function dedupeTags(tags: string[]): string[] {
+  const seen = new Map<string, string>();
+  for (const t of tags) {
+    const key = t.trim().toLocaleLowerCase("fr");
+    if (!seen.has(key)) seen.set(key, t.trim());
+  }
+  return [...seen.values()];
+}
 
 /**
  * Saves a link or a veille item into a topic. Without a title the page is fetched for its metadata; a
@@ -243,7 +252,7 @@ export async function addEntry(
       feed_item_id: item.id,
       url: item.link,
       title: input.title ?? cleanText(item.title, 300) ?? item.link,
-      description: input.description ?? cleanText(item.summary, 1000) ?? "",
+      description: input.description ?? cleanText(htmlToText(item.summary ?? ""), 1000) ?? "",
       image_url: input.imageUrl !== undefined ? input.imageUrl : item.imageUrl,
       source_name: item.sourceName ?? hostLabel(item.link) ?? "",
       insight: input.insight,

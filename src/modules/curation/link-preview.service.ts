@@ -80,5 +80,9 @@ export function previewReason(locale: Locale, reason: PreviewFailure): string {
 
 /** A fetch failure as the API error (422) with the reason in the caller's language. */
 export function previewFailed(locale: Locale, url: string, reason: PreviewFailure): AppError {
-  return new AppError("link_fetch_failed", { url: url.slice(0, 200), reason: previewReason(locale, reason) }, { reason });
+  return new AppError(
+    "link_fetch_failed",
+    { url: url.slice(0, 200), reason: previewReason(locale, reason) },
+    { reason },
+  );
 }

@@ -1,5 +1,5 @@
-import iconv from "iconv-lite";
 import { parseHTML } from "linkedom";
+import { decodeBody } from "../veille/feed/charset.js";
 
 /**
  * What a saved link shows: title, description, image, site name, canonical URL and date, read from the
@@ -24,14 +24,14 @@ export function cleanText(raw: string | null | undefined, max: number): string |
   if (!raw) return null;
   const text = raw
     .replace(/<[^>]*>/g, " ")
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is removed
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, "")
     .replace(/\s+/g, " ")
     .trim();
   if (!text) return null;
-  if (text.length <= max) return text;
-  const cut = Array.from(text.slice(0, max + 2))
-    .slice(0, max - 1)
-    .join("");
+  const chars = Array.from(text);
+  if (chars.length <= max) return text;
+  const cut = chars.slice(0, max - 1).join("");
   return `${cut.trimEnd()}…`;
 }
 
@@ -48,41 +48,12 @@ export function absoluteHttpUrl(raw: string | null | undefined, base: string): s
   }
 }
 
-const CHARSET_ALIASES: Record<string, string> = { "x-sjis": "shift_jis", "iso-8859-8-i": "iso-8859-8" };
-
-function normaliseCharset(name: string | undefined | null): string | null {
-  if (!name) return null;
-  const n = name.trim().replace(/^["']|["']$/g, "").toLowerCase();
-  const mapped = CHARSET_ALIASES[n] ?? n;
-  return iconv.encodingExists(mapped) ? mapped : null;
-}
-
 /**
- * Decodes an HTML page. Precedence as in the HTML standard's sniffing: a BOM, then the HTTP charset,
- * then <meta charset> / http-equiv in the first 4 KB, then UTF-8. A page labelled UTF-8 (or unlabelled)
- * whose bytes are not valid UTF-8 is decoded as windows-1252 — the label is what is wrong, and a page of
- * U+FFFD is worse than the likely Latin-1 text.
+ * Decodes an HTML page with the feed core's charset detection (BOM, HTTP charset, <meta charset>, then
+ * UTF-8; bytes that are not valid in the declared UTF-8 fall back to windows-1252 rather than U+FFFD).
  */
 export function decodeHtml(body: Buffer, contentType?: string | null): string {
-  if (body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf) return body.subarray(3).toString("utf8");
-  if (body[0] === 0xff && body[1] === 0xfe) return iconv.decode(body.subarray(2), "utf-16le");
-  if (body[0] === 0xfe && body[1] === 0xff) return iconv.decode(body.subarray(2), "utf-16be");
-  const fromHeader = normaliseCharset(/charset\s*=\s*([^;\s]+)/i.exec(contentType ?? "")?.[1]);
-  const head = body.subarray(0, 4096).toString("latin1");
-  const fromMeta = normaliseCharset(
-    /<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)/i.exec(head)?.[1] ??
-      /<meta[^>]+content\s*=\s*["'][^"']*charset=([\w.:-]+)/i.exec(head)?.[1],
-  );
-  const label = fromHeader ?? fromMeta ?? "utf-8";
-  if (label === "utf-8" || label === "utf8") {
-    try {
-      return new TextDecoder("utf-8", { fatal: true }).decode(body);
-    } catch {
-      return iconv.decode(body, "windows-1252");
-    }
-  }
-  // ISO-8859-1 is windows-1252 in every browser (the C1 range holds € and curly quotes there).
-  return iconv.decode(body, label === "iso-8859-1" || label === "latin1" ? "windows-1252" : label);
+  return decodeBody(body, contentType && /html|xml/i.test(contentType) ? contentType : "text/html").text;
 }
 
 type Doc = ReturnType<typeof parseHTML>["document"];
@@ -103,10 +74,9 @@ const NOT_A_PICTURE = /(logo|icon|sprite|avatar|pixel|spacer|blank|badge|emoji|g
 
 /** The first image of the content that says it is large (≥ 200 px both ways), or at least not tiny. */
 function firstLargeImage(doc: Doc, base: string): string | null {
-  const imgs = [
-    ...doc.querySelectorAll("article img, main img"),
-    ...doc.querySelectorAll("img"),
-  ] as unknown as Array<{ getAttribute(n: string): string | null }>;
+  const imgs = [...doc.querySelectorAll("article img, main img"), ...doc.querySelectorAll("img")] as unknown as Array<{
+    getAttribute(n: string): string | null;
+  }>;
   let fallback: string | null = null;
   for (const img of imgs) {
     const src = img.getAttribute("src") ?? img.getAttribute("data-src");
@@ -136,10 +106,7 @@ export function extractMetadata(html: string, url: string): PageMetadata {
     cleanText(meta(doc, "og:title", "twitter:title"), LIMITS.title) ??
     cleanText(doc.querySelector("title")?.textContent, LIMITS.title) ??
     cleanText(doc.querySelector("h1")?.textContent, LIMITS.title);
-  const description = cleanText(
-    meta(doc, "og:description", "twitter:description", "description"),
-    LIMITS.description,
-  );
+  const description = cleanText(meta(doc, "og:description", "twitter:description", "description"), LIMITS.description);
   const imageUrl =
     absoluteHttpUrl(meta(doc, "og:image:secure_url", "og:image", "og:image:url"), base) ??
     absoluteHttpUrl(meta(doc, "twitter:image", "twitter:image:src"), base) ??

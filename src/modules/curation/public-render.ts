@@ -162,8 +162,8 @@ ${url ? `      <link>${escapeHtml(url)}</link>\n` : ""}      <guid isPermaLink="
       <pubDate>${e.createdAt.toUTCString()}</pubDate>
       <description>${escapeHtml(entryHtml(e, l))}</description>
 ${e.sourceName && url ? `      <source url="${escapeHtml(topic.rssUrl)}">${escapeHtml(e.sourceName)}</source>\n` : ""}${e.tags
-        .map((t) => `      <category>${escapeHtml(t)}</category>\n`)
-        .join("")}    </item>`;
+  .map((t) => `      <category>${escapeHtml(t)}</category>\n`)
+  .join("")}    </item>`;
     })
     .join("\n");
   const last = entries.reduce((m, e) => (e.createdAt > m ? e.createdAt : m), topic.updatedAt);

@@ -2,8 +2,8 @@ import type { FastifyReply } from "fastify";
 import type { AppContext } from "../../context.js";
 import type { App } from "../../http/types.js";
 import { tokenParams } from "./curation.schema.js";
-import { PUBLIC_PAGE_CSP } from "./public-render.js";
 import { type PublicFormat, topicDocument } from "./public.service.js";
+import { PUBLIC_PAGE_CSP } from "./public-render.js";
 import { publicPage } from "./reviews.service.js";
 
 const tags = ["curation"];

@@ -86,7 +86,13 @@ export function renderReviewText(d: ReviewDoc): string {
   d.items.forEach((it, i) => {
     lines.push(`${i + 1}. ${it.title}`);
     if (it.source) lines.push(`   ${it.source}`);
-    if (it.comment.trim()) lines.push(...it.comment.trim().split("\n").map((s) => `   ${s}`));
+    if (it.comment.trim())
+      lines.push(
+        ...it.comment
+          .trim()
+          .split("\n")
+          .map((s) => `   ${s}`),
+      );
     const fr = d.locale === "fr";
     const [open, close] = fr ? ["« ", " »"] : ["“", "”"];
     if (it.description.trim()) lines.push(`   ${open}${it.description.trim().replace(/\s*\n\s*/g, " ")}${close}`);

@@ -48,12 +48,7 @@ export async function insertReview(db: Kysely<DB>, r: NewReview): Promise<string
   const row = await db
     .insertInto("press_reviews")
     .values({ ...r, items: JSON.stringify(r.items) })
-    .onConflict((oc) =>
-      oc
-        .columns(["schedule_id", "period_start"])
-        .where("schedule_id", "is not", null)
-        .doNothing(),
-    )
+    .onConflict((oc) => oc.columns(["schedule_id", "period_start"]).where("schedule_id", "is not", null).doNothing())
     .returning("id")
     .executeTakeFirst();
   return row?.id ?? null;

@@ -165,7 +165,13 @@ export async function reviewsRoutes(app: App, ctx: AppContext): Promise<void> {
       },
     },
     async (request) =>
-      schedules.putSchedule(ctx, currentUser(request), request.params.workspaceId, request.params.topicId, request.body),
+      schedules.putSchedule(
+        ctx,
+        currentUser(request),
+        request.params.workspaceId,
+        request.params.topicId,
+        request.body,
+      ),
   );
 
   app.delete(

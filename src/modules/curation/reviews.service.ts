@@ -5,8 +5,8 @@ import { AppError, notFound } from "../../lib/errors.js";
 import * as audit from "../audit/audit.service.js";
 import type { AuthUser } from "../auth/auth.service.js";
 import { authorize } from "../workspaces/workspaces.service.js";
-import * as curation from "./curation.repo.js";
 import { word } from "./curation.messages.js";
+import * as curation from "./curation.repo.js";
 import {
   type ReviewDoc,
   renderReviewHtml,
