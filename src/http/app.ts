@@ -28,6 +28,8 @@ import { approvalsRoutes } from "../modules/publishing/approvals.routes.js";
 import { postsRoutes } from "../modules/publishing/posts.routes.js";
 import { taxonomyRoutes } from "../modules/publishing/taxonomy.routes.js";
 import { schedulerRoutes } from "../modules/scheduler/scheduler.routes.js";
+import { veilleFeedsRoutes } from "../modules/veille/feeds.routes.js";
+import { veilleItemsRoutes } from "../modules/veille/items.routes.js";
 import { workspacesRoutes } from "../modules/workspaces/workspaces.routes.js";
 import { alertsRoutes } from "../modules/veille/alerts/alerts.routes.js";
 import { VERSION } from "../version.js";
@@ -161,6 +163,8 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await mediaRoutes(app, ctx);
   await mediaFilesRoutes(app, ctx);
   await calendarRoutes(app, ctx);
+  await veilleFeedsRoutes(app, ctx);
+  await veilleItemsRoutes(app, ctx);
   await alertsRoutes(app, ctx);
   await curationRoutes(app, ctx);
   await reviewsRoutes(app, ctx);

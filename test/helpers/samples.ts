@@ -22,6 +22,10 @@ export interface Ids {
   topicId: string;
   entryId: string;
   reviewId: string;
+  /** Veille: a folder, a feed in it, one of its items. */
+  folderId: string;
+  feedId: string;
+  itemId: string;
 }
 
 export interface Sample {
@@ -420,6 +424,72 @@ export const samples: Record<string, SampleFn> = {
   }),
   "DELETE /api/workspaces/:workspaceId/alerts/:alertId": (i) => ({
     url: `/api/workspaces/${i.workspaceId}/alerts/${i.alertId}`,
+  }),
+  "GET /api/workspaces/:workspaceId/veille/feeds": (i) => ({ url: `/api/workspaces/${i.workspaceId}/veille/feeds` }),
+  "POST /api/workspaces/:workspaceId/veille/feeds": (i) => ({
+    // Loopback: nothing listens on port 9, and the walks never get this far anyway.
+    url: `/api/workspaces/${i.workspaceId}/veille/feeds`,
+    body: { url: "http://127.0.0.1:9/actualités/flux.xml", folderId: i.folderId, fetchFullText: false },
+  }),
+  "GET /api/workspaces/:workspaceId/veille/feeds/:feedId": (i) => ({
+    url: `/api/workspaces/${i.workspaceId}/veille/feeds/${i.feedId}`,
+  }),
+  "PATCH /api/workspaces/:workspaceId/veille/feeds/:feedId": (i) => ({
+    url: `/api/workspaces/${i.workspaceId}/veille/feeds/${i.feedId}`,
+    body: { title: "Le Quotidien — édition régionale 🗞️", folderId: i.folderId, fetchFullText: true },
+  }),
+  "DELETE /api/workspaces/:workspaceId/veille/feeds/:feedId": (i) => ({
+    url: `/api/workspaces/${i.workspaceId}/veille/feeds/${i.feedId}`,
+  }),
+  "POST /api/workspaces/:workspaceId/veille/feeds/:feedId/fetch": (i) => ({
+    url: `/api/workspaces/${i.workspaceId}/veille/feeds/${i.feedId}/fetch`,
+  }),
+  "POST /api/workspaces/:workspaceId/veille/folders": (i) => ({
+    url: `/api/workspaces/${i.workspaceId}/veille/folders`,
+    body: { name: "Concurrents & e-réputation" },
+  }),
+  "PATCH /api/workspaces/:workspaceId/veille/folders/:folderId": (i) => ({
+    url: `/api/workspaces/${i.workspaceId}/veille/folders/${i.folderId}`,
+    body: { name: "Presse régionale — Sud", position: 2 },
+  }),
+  "DELETE /api/workspaces/:workspaceId/veille/folders/:folderId": (i) => ({
+    url: `/api/workspaces/${i.workspaceId}/veille/folders/${i.folderId}`,
+  }),
+  "POST /api/workspaces/:workspaceId/veille/opml": (i) => ({
+    url: `/api/workspaces/${i.workspaceId}/veille/opml`,
+    body: {
+      opml: '<?xml version="1.0"?><opml version="2.0"><head><title>Abonnements</title></head><body><outline text="Tech"><outline type="rss" text="Blog" xmlUrl="https://blog.example/feed.xml"/></outline></body></opml>',
+    },
+  }),
+  "GET /api/workspaces/:workspaceId/veille/opml": (i) => ({ url: `/api/workspaces/${i.workspaceId}/veille/opml` }),
+  "GET /api/workspaces/:workspaceId/veille/settings": (i) => ({
+    url: `/api/workspaces/${i.workspaceId}/veille/settings`,
+  }),
+  "PUT /api/workspaces/:workspaceId/veille/settings": (i) => ({
+    url: `/api/workspaces/${i.workspaceId}/veille/settings`,
+    body: { retentionDays: 30 },
+  }),
+  "GET /api/workspaces/:workspaceId/veille/items": (i) => ({
+    url: `/api/workspaces/${i.workspaceId}/veille/items`,
+    query: { feedId: i.feedId, q: "équipe médiathèque", unread: "true", limit: "10" },
+  }),
+  "POST /api/workspaces/:workspaceId/veille/items/read": (i) => ({
+    url: `/api/workspaces/${i.workspaceId}/veille/items/read`,
+    body: { before: "2030-01-01T00:00:00.000Z", feedId: i.feedId },
+  }),
+  "GET /api/workspaces/:workspaceId/veille/items/:itemId": (i) => ({
+    url: `/api/workspaces/${i.workspaceId}/veille/items/${i.itemId}`,
+  }),
+  "POST /api/workspaces/:workspaceId/veille/items/:itemId/read": (i) => ({
+    url: `/api/workspaces/${i.workspaceId}/veille/items/${i.itemId}/read`,
+    body: { read: true },
+  }),
+  "POST /api/workspaces/:workspaceId/veille/items/:itemId/star": (i) => ({
+    url: `/api/workspaces/${i.workspaceId}/veille/items/${i.itemId}/star`,
+    body: { starred: true },
+  }),
+  "POST /api/workspaces/:workspaceId/veille/items/:itemId/full-text": (i) => ({
+    url: `/api/workspaces/${i.workspaceId}/veille/items/${i.itemId}/full-text`,
   }),
 };
 

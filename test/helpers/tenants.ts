@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import { seedCuration } from "../curation/seed.js";
 import { seedMedia } from "../media/fixtures.js";
+import { seedVeille } from "../veille/seed.js";
 import type { Caller, TestApp } from "./app.js";
 import { createWorkspace, signUp } from "./app.js";
 import { seedPublishing } from "./publishing-seed.js";
@@ -59,6 +60,7 @@ export async function seedTenant(t: TestApp, prefix: string, workspaceName: stri
     .select("id")
     .where("post_id", "=", publishing.postId)
     .executeTakeFirstOrThrow();
+  const veille = await seedVeille(t, workspaceId, owner.user.id, prefix);
   return {
     owner,
     member,
@@ -75,6 +77,7 @@ export async function seedTenant(t: TestApp, prefix: string, workspaceName: stri
       targetId: target.id,
       alertId: alert.json().alert.id,
       ...curation,
+      ...veille,
     },
   };
 }

@@ -151,7 +151,8 @@ export async function scanFeeds(ctx: AppContext): Promise<{ alerts: number; crea
       workspaceId,
       alerts,
       items,
-      (a) => new Date(a.feed_checked_at.getTime() - SCAN_OVERLAP_MS),
+      // Never before the alert existed: a new alert starts with new items (the preview shows the past).
+      (a) => new Date(Math.max(a.feed_checked_at.getTime() - SCAN_OVERLAP_MS, a.created_at.getTime())),
     );
     const newest = items[items.length - 1]!.fetched_at;
     for (const a of alerts) {

@@ -3,12 +3,9 @@ import { z } from "zod";
 export const workspaceParams = z.object({ workspaceId: z.uuid() });
 export const alertParams = z.object({ workspaceId: z.uuid(), alertId: z.uuid() });
 
-const query = z
-  .string()
-  .max(1000)
-  .meta({
-    description: 'Alert query (docs/ALERTS.md): words, "phrases", AND/OR/NOT, -word, (), title:, source:, lang:',
-  });
+const query = z.string().max(1000).meta({
+  description: 'Alert query (docs/ALERTS.md): words, "phrases", AND/OR/NOT, -word, (), title:, source:, lang:',
+});
 const emailMode = z.enum(["none", "immediate", "daily", "weekly"]);
 const time = z.string().refine((v) => /^([01]\d|2[0-3]):[0-5]\d$/.test(v), { params: { i18n: "hh_mm" } });
 const webhookUrl = z
@@ -95,12 +92,9 @@ export const alertView = z
 export const alertSaved = z
   .object({
     alert: alertView,
-    webhookSecret: z
-      .string()
-      .nullable()
-      .meta({
-        description: "Shown once, when a webhook is set or its secret rotated: verify X-Relais-Signature with it",
-      }),
+    webhookSecret: z.string().nullable().meta({
+      description: "Shown once, when a webhook is set or its secret rotated: verify X-Relais-Signature with it",
+    }),
   })
   .meta({ id: "AlertSaved" });
 
