@@ -1,3 +1,4 @@
+import { blueskyConnector } from "./bluesky/bluesky.connector.js";
 import { mastodonConnector } from "./mastodon/mastodon.connector.js";
 import { getConnector, registerConnector } from "./registry.js";
 import { webhookConnector } from "./webhook/webhook.connector.js";
@@ -9,6 +10,7 @@ import { webhookConnector } from "./webhook/webhook.connector.js";
  */
 export function ensureConnectorsRegistered(): void {
   if (!getConnector("webhook")) registerConnector(webhookConnector);
+  if (!getConnector("bluesky")) registerConnector(blueskyConnector);
   if (!getConnector("mastodon")) registerConnector(mastodonConnector);
 }
 

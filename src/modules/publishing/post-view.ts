@@ -25,6 +25,7 @@ export function effectiveContent(
     text: target.body ?? post.body,
     mediaIds: target.media_ids ?? post.media_ids,
     title: typeof options.title === "string" ? options.title : undefined,
+    ...(options.thread === true ? { thread: true } : {}),
   };
 }
 
@@ -49,13 +50,14 @@ function draftMedia(m: MediaInfo): DraftMedia {
 export function checkTarget(
   locale: Locale,
   network: string,
-  content: { text: string; mediaIds: string[]; title?: string },
+  content: { text: string; mediaIds: string[]; title?: string; thread?: boolean },
   mediaById: Map<string, MediaInfo>,
 ) {
   const items = content.mediaIds.map((id) => mediaById.get(id)).filter((m): m is MediaInfo => Boolean(m));
   const result = checkDraft(networkOf(network), {
     text: content.text,
     ...(content.title === undefined ? {} : { title: content.title }),
+    ...(content.thread ? { thread: true } : {}),
     media: items.map(draftMedia),
   });
   return {

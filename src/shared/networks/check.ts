@@ -15,10 +15,13 @@ export interface Draft {
   text: string;
   title?: string;
   media: DraftMedia[];
+  /** The author asked for a thread (post option `thread: true`): on a network with threads, a longer text is split. */
+  thread?: boolean;
 }
 
 export type IssueCode =
   | "text_too_long"
+  | "text_thread"
   | "text_empty"
   | "title_too_long"
   | "title_missing"
@@ -61,7 +64,11 @@ export function checkDraft(network: NetworkId | NetworkProfile, draft: Draft): C
     issues.push({ severity, code, params, ...(mediaIndex === undefined ? {} : { mediaIndex }) });
 
   const length = countText(draft.text, p.text.counting);
-  if (length > p.text.max) add("error", "text_too_long", { length, max: p.text.max, over: length - p.text.max });
+  if (length > p.text.max) {
+    // A thread was asked for and the network has threads: the connector splits the text (numbered parts).
+    if (draft.thread && p.threads) add("warning", "text_thread", { length, max: p.text.max });
+    else add("error", "text_too_long", { length, max: p.text.max, over: length - p.text.max });
+  }
   if (!draft.text.trim() && draft.media.length === 0) add("error", "text_empty");
 
   if (p.title) {

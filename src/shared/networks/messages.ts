@@ -4,6 +4,7 @@ import type { Issue, IssueCode } from "./check.js";
 const messages: Record<"fr" | "en", Record<IssueCode, string>> = {
   fr: {
     text_too_long: "Texte trop long : {length}/{max} ({over} de trop).",
+    text_thread: "Texte de {length} caractères (limite {max}) : il sera publié en fil de messages numérotés.",
     text_empty: "Le message est vide : ajoutez du texte ou un média.",
     title_too_long: "Titre trop long : {length}/{max}.",
     title_missing: "Un titre est obligatoire.",
@@ -21,6 +22,7 @@ const messages: Record<"fr" | "en", Record<IssueCode, string>> = {
   },
   en: {
     text_too_long: "Text too long: {length}/{max} ({over} over).",
+    text_thread: "Text of {length} characters (limit {max}): it will be published as a thread of numbered posts.",
     text_empty: "The post is empty: add text or media.",
     title_too_long: "Title too long: {length}/{max}.",
     title_missing: "A title is required.",

@@ -87,7 +87,7 @@ export const PROFILES: Record<NetworkId, NetworkProfile> = {
     firstComment: false,
     linkCards: true,
     altText: true,
-    publishable: false,
+    publishable: true,
   },
   mastodon: {
     id: "mastodon",
