@@ -169,11 +169,12 @@ describe("publish", () => {
     const acc = await account();
     const sentence = "Le festival d'automne ouvre ses portes avec des concerts, des ateliers et des balades 🍂. ";
     const text = sentence.repeat(14).trim();
-    const req = request({ text, options: { visibility: "public" } });
+    const req = request({ text, options: { visibility: "public", thread: true } });
     const result = await connector.publish(acc, req, env);
     const chain = fake.liveStatuses().filter((s) => s.idempotencyKey?.startsWith(req.idempotencyKey));
     expect(chain.length).toBeGreaterThan(1);
     expect(chain[0]!.id).toBe(result.externalId);
+    expect(result.threadExternalIds).toEqual(chain.slice(1).map((s) => s.id));
     chain.forEach((s, i) => {
       expect(s.idempotencyKey).toBe(partKey(req.idempotencyKey, i));
       expect(s.text.endsWith(`(${i + 1}/${chain.length})`)).toBe(true);
@@ -186,7 +187,7 @@ describe("publish", () => {
     expect(joined.replace(/\s+/g, " ")).toBe(text.replace(/\s+/g, " "));
   });
 
-  it("respects a smaller instance limit stored at connect time, and refuses before any call when threads are off", async () => {
+  it("respects a smaller instance limit stored at connect time, and refuses before any call without a thread", async () => {
     const small = new FakeMastodon({ maxCharacters: 100, maxMediaAttachments: 1 });
     await small.start();
     try {
@@ -195,17 +196,15 @@ describe("publish", () => {
       expect(a.settings.limits).toMatchObject({ maxCharacters: 100, maxMediaAttachments: 1 });
       const before = small.requests.length;
       const long = "é".repeat(150);
-      const err = (await failure(
-        connector.publish(acc, request({ text: long, options: { thread: false } }), env),
-      )) as ConnectorError;
+      const err = (await failure(connector.publish(acc, request({ text: long }), env))) as ConnectorError;
       expect(err.kind).toBe("content_rejected");
       const tooMany = (await failure(
         connector.publish(acc, request({ media: [image("a", "a"), image("b", "b")] }), env),
       )) as ConnectorError;
       expect(tooMany.kind).toBe("content_rejected");
       expect(small.requests.length).toBe(before);
-      // With threads allowed, the same text becomes two parts of at most 100 characters.
-      const ok = await connector.publish(acc, request({ text: long }), env);
+      // With a thread asked for, the same text becomes two parts of at most 100 characters.
+      const ok = await connector.publish(acc, request({ text: long, options: { thread: true } }), env);
       expect(small.liveStatuses()).toHaveLength(2);
       expect(small.statuses.get(ok.externalId)!.text.endsWith("(1/2)")).toBe(true);
       expect(small.violations).toEqual([]);

@@ -98,8 +98,8 @@ export function optionsOf(options: Record<string, unknown>) {
     spoilerText: typeof cw === "string" && cw.trim() ? cw.trim() : undefined,
     language: typeof language === "string" && /^[a-z]{2,3}$/i.test(language) ? language.toLowerCase() : undefined,
     sensitive: pick("sensitive") === true ? true : undefined,
-    /** false: refuse a text over the limit instead of splitting it into a thread. */
-    thread: pick("thread") !== false,
+    /** true: a text over the limit becomes a numbered thread (as the shared checks allow); else refused. */
+    thread: pick("thread") === true,
   };
 }
 
@@ -147,7 +147,7 @@ export function planPublication(account: AccountSecrets, request: PublishRequest
   const length = instanceLength(text, limits.charactersReservedPerUrl);
   if (length <= max) return [text];
   if (!o.thread) {
-    throw reject(`${length} characters; this instance accepts ${limits.maxCharacters} per post (threads are off)`);
+    throw reject(`${length} characters; this instance accepts ${max} per post (no thread was asked for)`);
   }
   return splitThread(text, max, limits.charactersReservedPerUrl);
 }
@@ -293,7 +293,7 @@ export const mastodonConnector: Connector & { oauthScopes: string } = {
     const client = clientFor(account, env);
     const mediaIds: string[] = [];
     for (const m of request.media) mediaIds.push(await call(() => uploadMedia(client, m)));
-    let first: mastodon.v1.Status | null = null;
+    const chain: mastodon.v1.Status[] = [];
     let previous: mastodon.v1.Status | null = null;
     for (const [i, text] of parts.entries()) {
       const params = {
@@ -311,11 +311,16 @@ export const mastodonConnector: Connector & { oauthScopes: string } = {
           requestInit: { headers: { "Idempotency-Key": partKey(request.idempotencyKey, i) } },
         }),
       );
-      first ??= status;
+      chain.push(status);
       previous = status;
     }
-    const head = first as mastodon.v1.Status;
-    return { externalId: head.id, url: statusUrl(head, creds.instanceUrl), publishedAt: new Date(head.createdAt) };
+    const head = chain[0] as mastodon.v1.Status;
+    return {
+      externalId: head.id,
+      url: statusUrl(head, creds.instanceUrl),
+      publishedAt: new Date(head.createdAt),
+      ...(chain.length > 1 ? { threadExternalIds: chain.slice(1).map((s) => s.id) } : {}),
+    };
   },
 
   async delete(account, externalId, env = defaultEnv()) {
