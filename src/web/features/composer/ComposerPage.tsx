@@ -64,7 +64,11 @@ function Composer({ post }: { post?: Post }) {
   // Opened from a calendar slot (?at=…): that time is the draft's planned time, saved with it.
   const [state, setState] = useState<ComposerState>(() => {
     const at = search.get("at");
-    if (!post) return emptyState(at ?? nextQuarterLocal(tz), at !== null);
+    if (!post) {
+      // Opened from "Share" (curation, ?text=…&link=…): the draft starts with that text and link.
+      const fresh = emptyState(at ?? nextQuarterLocal(tz), at !== null);
+      return { ...fresh, body: search.get("text") ?? "", linkUrl: search.get("link") ?? "" };
+    }
     const s = stateFromPost(post, postLocal(post, tz) ?? at);
     return at !== null && !post.planned && PLANNABLE.includes(post.status) ? { ...s, planTime: true } : s;
   });
