@@ -22,7 +22,7 @@ const fields = {
   searchNetworks: z.boolean(),
   notifyInApp: z.boolean(),
   emailMode,
-  emailRecipients: z.array(z.email().max(320)).max(50),
+  emailRecipients: z.array(z.string().trim().pipe(z.email().max(320))).max(50),
   digestTime: time.meta({ description: "HH:MM in the workspace's time zone (daily and weekly digests)" }),
   digestWeekday: z.number().int().min(1).max(7).meta({ description: "1 = Monday … 7 = Sunday (weekly digest)" }),
   webhookUrl: webhookUrl.nullable().meta({ description: "Receives signed POSTs of new matches" }),

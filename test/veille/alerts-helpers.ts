@@ -1,0 +1,86 @@
+import type { AddressInfo } from "node:net";
+import { type ParsedMail, simpleParser } from "mailparser";
+import { SMTPServer } from "smtp-server";
+import { parseFeed } from "../../src/modules/veille/core.js";
+import { insertFeed } from "../../src/modules/veille/feeds.repo.js";
+import { ingestFeed } from "../../src/modules/veille/ingest.service.js";
+import type { TestApp } from "../helpers/app.js";
+
+/** Helpers of the alerts tests: feeds ingested through the veille's real path, and a real SMTP server. */
+
+export interface RssItem {
+  guid: string;
+  title: string;
+  description: string;
+  link?: string;
+  pubDate?: Date;
+}
+
+const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+
+export function rss(title: string, items: RssItem[], language = "fr"): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>${esc(title)}</title><link>https://presse.exemple.fr/</link><language>${language}</language>
+${items
+  .map(
+    (
+      i,
+    ) => `<item><guid>${esc(i.guid)}</guid><title>${esc(i.title)}</title><link>${esc(i.link ?? `https://presse.exemple.fr/${i.guid}`)}</link>
+<description>${esc(i.description)}</description><pubDate>${(i.pubDate ?? new Date()).toUTCString()}</pubDate></item>`,
+  )
+  .join("\n")}
+</channel></rss>`;
+}
+
+/** Subscribes the workspace to a feed (once) and ingests the document: the veille's own code path. */
+export async function ingest(t: TestApp, workspaceId: string, feedUrl: string, xml: string) {
+  const feed =
+    (await insertFeed(t.ctx.db, workspaceId, { url: feedUrl, title: "Presse régionale" })) ??
+    (await t.ctx.db
+      .selectFrom("feeds")
+      .selectAll()
+      .where("workspace_id", "=", workspaceId)
+      .where("url", "=", feedUrl)
+      .executeTakeFirstOrThrow());
+  return ingestFeed(t.ctx, feed, parseFeed(xml, { url: feedUrl }));
+}
+
+export interface Inbox {
+  url: string;
+  messages: ParsedMail[];
+  waitFor(count: number, timeoutMs?: number): Promise<ParsedMail[]>;
+  close(): Promise<void>;
+}
+
+/** A real SMTP server on 127.0.0.1 (smtp-server), messages parsed with mailparser. */
+export async function startSmtp(): Promise<Inbox> {
+  const messages: ParsedMail[] = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ["STARTTLS", "AUTH"],
+    logger: false,
+    onData(stream, _session, callback) {
+      simpleParser(stream)
+        .then((mail) => {
+          messages.push(mail);
+          callback();
+        })
+        .catch(callback);
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.server.address() as AddressInfo).port;
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    messages,
+    async waitFor(count, timeoutMs = 15_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (messages.length < count) {
+        if (Date.now() > deadline) throw new Error(`expected ${count} e-mails, got ${messages.length}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      return messages;
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
