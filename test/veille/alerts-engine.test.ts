@@ -310,7 +310,7 @@ describe("immediate e-mail and signed webhook", () => {
   });
 
   it("a receiver answering 500 is recorded on the alert; the matches stay stored", async () => {
-    rx.respondWith({ status: 500 }, { times: 1 });
+    rx.respondNext({ status: 500 });
     const created = await createAlert({ name: "Débit", query: "débit", webhookUrl: rx.url("/alerts/debit") });
     await ingest(
       t,

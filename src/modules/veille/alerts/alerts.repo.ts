@@ -92,9 +92,11 @@ export async function insertMatches(
   matches: NewMatch[],
 ): Promise<MatchRow[]> {
   if (!matches.length) return [];
+  // Millisecond precision (JS dates), so the keyset cursor of the matches list compares exactly.
+  const matchedAt = new Date();
   return db
     .insertInto("alert_matches")
-    .values(matches.map((m) => ({ ...m, workspace_id: workspaceId, alert_id: alertId })))
+    .values(matches.map((m) => ({ ...m, workspace_id: workspaceId, alert_id: alertId, matched_at: matchedAt })))
     .onConflict((oc) => oc.columns(["alert_id", "source_key"]).doNothing())
     .returningAll()
     .execute();
