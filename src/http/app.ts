@@ -14,12 +14,14 @@ import {
 import type { AppContext } from "../context.js";
 import { AppError } from "../lib/errors.js";
 import { accountsRoutes } from "../modules/accounts/accounts.routes.js";
+import { analyticsRoutes } from "../modules/analytics/analytics.routes.js";
 import { oauthRoutes } from "../modules/accounts/oauth.routes.js";
 import { authRoutes } from "../modules/auth/auth.routes.js";
 import { calendarRoutes } from "../modules/calendar/calendar.routes.js";
 import { curationRoutes } from "../modules/curation/curation.routes.js";
 import { curationPublicRoutes } from "../modules/curation/public.routes.js";
 import { reviewsRoutes } from "../modules/curation/reviews.routes.js";
+import { inboxRoutes } from "../modules/inbox/inbox.routes.js";
 import { mediaRoutes } from "../modules/media/media.routes.js";
 import { mediaFilesRoutes } from "../modules/media/media-files.routes.js";
 import { membersRoutes } from "../modules/members/members.routes.js";
@@ -163,6 +165,8 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await mediaRoutes(app, ctx);
   await mediaFilesRoutes(app, ctx);
   await calendarRoutes(app, ctx);
+  await inboxRoutes(app, ctx);
+  await analyticsRoutes(app, ctx);
   await veilleFeedsRoutes(app, ctx);
   await veilleItemsRoutes(app, ctx);
   await alertsRoutes(app, ctx);

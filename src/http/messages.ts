@@ -5,6 +5,7 @@ import type { ErrorCode, Resource } from "../lib/errors.js";
 const errorMessages: Record<Locale, Record<ErrorCode, string>> = {
   fr: {
     validation_failed: "Certaines valeurs sont invalides : vérifiez les champs indiqués.",
+    sync_unsupported: "Relais ne sait pas encore lire les interactions ni les statistiques du compte {account}.",
     invalid_json: "Le corps de la requête n'est pas du JSON valide.",
     unsupported_media_type: "Type de contenu non pris en charge : envoyez du JSON (application/json).",
     payload_too_large: "La requête est trop volumineuse.",
@@ -89,6 +90,7 @@ const errorMessages: Record<Locale, Record<ErrorCode, string>> = {
   },
   en: {
     validation_failed: "Some values are invalid: check the fields listed.",
+    sync_unsupported: "Relais cannot read interactions or statistics of the account {account} yet.",
     invalid_json: "The request body is not valid JSON.",
     unsupported_media_type: "Unsupported content type: send JSON (application/json).",
     payload_too_large: "The request is too large.",

@@ -4,6 +4,7 @@
  */
 export type ErrorCode =
   | "validation_failed"
+  | "sync_unsupported"
   | "invalid_json"
   | "unsupported_media_type"
   | "payload_too_large"
@@ -75,6 +76,7 @@ export type ErrorCode =
 
 const statusByCode: Record<ErrorCode, number> = {
   validation_failed: 400,
+  sync_unsupported: 409,
   invalid_json: 400,
   unsupported_media_type: 415,
   payload_too_large: 413,

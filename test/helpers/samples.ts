@@ -288,6 +288,24 @@ export const samples: Record<string, SampleFn> = {
   "POST /api/workspaces/:workspaceId/posts/:postId/queue": (i) => ({
     url: `/api/workspaces/${i.workspaceId}/posts/${i.postId}/queue`,
   }),
+  "GET /api/workspaces/:workspaceId/interactions": (i) => ({
+    url: `/api/workspaces/${i.workspaceId}/interactions`,
+    query: { accountId: i.postAccountId, kind: "reply", since: "2026-01-01T00:00:00.000Z", limit: "10" },
+  }),
+  "GET /api/workspaces/:workspaceId/accounts/:accountId/sync": (i) => ({
+    url: `/api/workspaces/${i.workspaceId}/accounts/${i.postAccountId}/sync`,
+  }),
+  "POST /api/workspaces/:workspaceId/accounts/:accountId/sync": (i) => ({
+    url: `/api/workspaces/${i.workspaceId}/accounts/${i.postAccountId}/sync`,
+  }),
+  "GET /api/workspaces/:workspaceId/accounts/:accountId/metrics": (i) => ({
+    url: `/api/workspaces/${i.workspaceId}/accounts/${i.postAccountId}/metrics`,
+    query: { since: "2026-01-01T00:00:00.000Z", limit: "100" },
+  }),
+  "GET /api/workspaces/:workspaceId/posts/:postId/targets/:targetId/metrics": (i) => ({
+    url: `/api/workspaces/${i.workspaceId}/posts/${i.postId}/targets/${i.targetId}/metrics`,
+    query: { limit: "50" },
+  }),
   "GET /api/workspaces/:workspaceId/accounts/:accountId/slots": (i) => ({
     url: `/api/workspaces/${i.workspaceId}/accounts/${i.postAccountId}/slots`,
   }),

@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import { seedCuration } from "../curation/seed.js";
+import { seedSocialSync } from "../inbox/seed.js";
 import { seedMedia } from "../media/fixtures.js";
 import { seedVeille } from "../veille/seed.js";
 import type { Caller, TestApp } from "./app.js";
@@ -61,6 +62,8 @@ export async function seedTenant(t: TestApp, prefix: string, workspaceName: stri
     .where("post_id", "=", publishing.postId)
     .executeTakeFirstOrThrow();
   const veille = await seedVeille(t, workspaceId, owner.user.id, prefix);
+  // Social sync: an interaction on the post and metric snapshots (so a cross-workspace read would show).
+  await seedSocialSync(t, workspaceId, publishing.postAccountId, target.id, prefix);
   return {
     owner,
     member,

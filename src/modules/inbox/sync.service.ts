@@ -85,31 +85,36 @@ export async function syncAccountInteractions(
     const limit = options.pageSize ?? PAGE_SIZE;
     // Where a cut-off backfill resumes; kept until that backfill meets stored interactions or the end.
     let backlog = row.sync_cursor;
+    const head = { cursor: null as string | null, pages: 0 };
     try {
       // 1. Newest first, until something already stored (or the end, or the page budget).
-      const head = await readUntilKnown(ctx, workspaceId, accountId, read, secrets, null, maxPages, limit, result);
-      if (head.cut && !backlog) {
+      const cut = await readUntilKnown(ctx, workspaceId, accountId, read, secrets, head, maxPages, limit, result);
+      if (cut && !backlog) {
         backlog = head.cursor;
         await repo.setCursor(ctx.db, workspaceId, accountId, backlog);
       }
       // 2. An unfinished backfill from an earlier run continues where it stopped.
-      if (!head.cut && backlog && result.pages < maxPages) {
-        const tail = await readUntilKnown(
+      if (!cut && backlog && result.pages < maxPages) {
+        const tail = { cursor: backlog as string | null, pages: 0 };
+        const tailCut = await readUntilKnown(
           ctx,
           workspaceId,
           accountId,
           read,
           secrets,
-          backlog,
+          tail,
           maxPages - result.pages,
           limit,
           result,
           async (cursor) => repo.setCursor(ctx.db, workspaceId, accountId, cursor),
         );
-        if (!tail.cut) await repo.setCursor(ctx.db, workspaceId, accountId, null);
+        if (!tailCut) await repo.setCursor(ctx.db, workspaceId, accountId, null);
       }
     } catch (err) {
       if (!(err instanceof ConnectorError)) throw err;
+      // The head stopped halfway: the next run resumes the older pages from where it failed (unless an
+      // older backfill is already pending: then the gap between them is fetched no more).
+      if (head.pages > 0 && head.cursor && !backlog) await repo.setCursor(ctx.db, workspaceId, accountId, head.cursor);
       return {
         ...(await onNetworkError(ctx, workspaceId, accountId, now, err)),
         inserted: result.inserted,
@@ -130,9 +135,10 @@ export async function syncAccountInteractions(
 type ReadFn = NonNullable<import("../../connectors/types.js").Connector["readInteractions"]>;
 
 /**
- * Reads pages from `cursor` until a page holds an interaction already stored, the network has no older
- * page, or the budget is spent (`cut`, with the cursor of the next page). Each page is stored before the
- * next is read, so a failure keeps what was read.
+ * Reads pages from `state.cursor` until a page holds an interaction already stored, the network has no
+ * older page, or the budget is spent: returns true when cut by the budget (`state.cursor` is then the next
+ * page). Each page is stored before the next is read, so a failure keeps what was read; `state` tells
+ * where it stopped.
  */
 async function readUntilKnown(
   ctx: AppContext,
@@ -140,25 +146,25 @@ async function readUntilKnown(
   accountId: string,
   read: ReadFn,
   secrets: Awaited<ReturnType<typeof accounts.loadForPublishing>>["secrets"],
-  cursor: string | null,
+  state: { cursor: string | null; pages: number },
   budget: number,
   limit: number,
   result: SyncResult,
   onPage?: (nextCursor: string | null) => Promise<void>,
-): Promise<{ cut: boolean; cursor: string | null }> {
-  let next = cursor;
+): Promise<boolean> {
   for (let i = 0; i < budget; i++) {
-    const page = await read(secrets, { cursor: next, limit });
+    const page = await read(secrets, { cursor: state.cursor, limit });
     result.pages++;
+    state.pages++;
     const items = page.items.filter(validItem);
     const known = await repo.existingKeys(ctx.db, workspaceId, accountId, items);
     const fresh = dedupe(items.filter((it) => !known.has(key(it))));
     result.inserted += await store(ctx, workspaceId, accountId, fresh);
-    next = page.cursor;
-    await onPage?.(next);
-    if (known.size > 0 || !next || page.items.length === 0) return { cut: false, cursor: null };
+    state.cursor = page.cursor;
+    await onPage?.(page.cursor);
+    if (known.size > 0 || !page.cursor || page.items.length === 0) return false;
   }
-  return { cut: true, cursor: next };
+  return true;
 }
 
 function validItem(it: FetchedInteraction): boolean {
