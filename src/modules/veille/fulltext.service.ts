@@ -11,6 +11,9 @@ import * as items from "./items.repo.js";
  * after ingestion), and on demand from the reader.
  */
 
+/** Shorter extracted text is navigation or boilerplate, not an article. */
+const MIN_ARTICLE_CHARS = 200;
+
 export type FullTextFailure = "no_link" | "fetch_failed" | "not_html" | "no_article";
 
 export class FullTextError extends Error {
@@ -59,8 +62,13 @@ export async function fetchFullText(ctx: AppContext, workspaceId: string, itemId
   if (type && !/html|xml/i.test(type)) throw new FullTextError("not_html", `content type ${type}`);
   const html = decodeBody(res.body, type || "text/html").text;
   const content = extractArticle(html, res.url);
-  if (!content) throw new FullTextError("no_article", "Readability found no article");
-  const text = `${htmlToText(item.summary) ?? ""} ${htmlToText(content) ?? ""}`;
+  const articleText = htmlToText(content) ?? "";
+  const summaryText = htmlToText(item.summary || item.content) ?? "";
+  // Readability always returns something; a "full text" no longer than the feed's own text is not one.
+  if (!content || articleText.length < Math.max(MIN_ARTICLE_CHARS, summaryText.length + 1)) {
+    throw new FullTextError("no_article", "Readability found no article");
+  }
+  const text = `${summaryText} ${articleText}`;
   await items.setFullText(ctx.db, workspaceId, itemId, content, text);
   return content;
 }

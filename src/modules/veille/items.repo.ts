@@ -16,13 +16,23 @@ export function searchVector(language: string | null, title: string, body: strin
   return sql`setweight(to_tsvector(${cfg}::regconfig, ${unaccent(title)}), 'A') || setweight(to_tsvector(${cfg}::regconfig, ${unaccent(body.slice(0, MAX_INDEXED_CHARS))}), 'B')`;
 }
 
-/** A websearch query ("mots", "phrase exacte", -exclu, OR) in the item languages' configurations. */
+/** A websearch query ("mots", "phrase exacte", -exclu, OR) in one language's configuration. */
 export function searchQuery(q: string, language?: string | null): RawBuilder<unknown> {
-  const folded = unaccent(q);
-  if (language) return sql`websearch_to_tsquery(${searchConfig(language)}::regconfig, ${folded})`;
-  // Without a language filter the query is stemmed three ways and OR-ed: each is a constant, so the GIN
-  // index answers it; a French item matches the French stems, an English one the English stems.
-  return sql`(websearch_to_tsquery('french'::regconfig, ${folded}) || websearch_to_tsquery('english'::regconfig, ${folded}) || websearch_to_tsquery('simple'::regconfig, ${folded}))`;
+  return sql`websearch_to_tsquery(${searchConfig(language)}::regconfig, ${unaccent(q)})`;
+}
+
+/**
+ * The search condition. With a language filter: that language's configuration. Without: each item is
+ * matched with its own language's query (so "-taureaux" excludes a French item by its French stem), and
+ * the OR of the three queries — constants — comes first so the GIN index answers before the exact check.
+ */
+export function searchCondition(q: string, language?: string | null): RawBuilder<unknown> {
+  if (language) return sql`i.search @@ ${searchQuery(q, language)}`;
+  const fr = searchQuery(q, "fr");
+  const en = searchQuery(q, "en");
+  const simple = searchQuery(q, null);
+  return sql`i.search @@ (${fr} || ${en} || ${simple})
+    and i.search @@ (case i.language when 'fr' then ${fr} when 'en' then ${en} else ${simple} end)`;
 }
 
 export interface Known {
@@ -228,7 +238,7 @@ export async function listItems(
   if (f.unread) conds.push(sql`s.read_at is null`);
   if (f.starred) conds.push(sql`s.starred_at is not null`);
   if (f.storyId) conds.push(sql`i.story_id = ${f.storyId}`);
-  if (f.q) conds.push(sql`i.search @@ ${searchQuery(f.q, f.language)}`);
+  if (f.q) conds.push(searchCondition(f.q, f.language));
   if (f.group && !f.feedId && !f.storyId) {
     conds.push(sql`(i.story_id is null or st.lead_item_id is null or st.lead_item_id = i.id)`);
   }
