@@ -97,7 +97,8 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
       directives: {
         defaultSrc: ["'self'"],
         styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", "data:", "blob:"],
+        // Saved links and feed items show their pages' own images (curation cards, reader): images only.
+        imgSrc: ["'self'", "data:", "blob:", "https:", "http:"],
         scriptSrc: ["'self'"],
         connectSrc: ["'self'"],
         upgradeInsecureRequests: null,

@@ -27,6 +27,11 @@ import { NotFoundPage } from "./NotFoundPage";
 const CalendarPage = lazy(() => import("../features/calendar/CalendarPage"));
 const ComposerPage = lazy(() => import("../features/composer/ComposerPage"));
 const AccountsPage = lazy(() => import("../features/accounts/AccountsPage"));
+const CurationPage = lazy(() => import("../features/curation/CurationPage"));
+const TopicPage = lazy(() => import("../features/curation/TopicPage"));
+const SaveLinkPage = lazy(() => import("../features/curation/SaveLinkPage"));
+const ReviewsPage = lazy(() => import("../features/curation/ReviewsPage"));
+const ReviewPage = lazy(() => import("../features/curation/ReviewPage"));
 
 function Lazy({ children }: { children: ReactNode }) {
   return <Suspense fallback={<PageLoader />}>{children}</Suspense>;
@@ -99,6 +104,54 @@ export const router = createBrowserRouter([
                 element: (
                   <Lazy>
                     <AccountsPage />
+                  </Lazy>
+                ),
+              },
+              {
+                path: "curation",
+                element: (
+                  <Lazy>
+                    <CurationPage />
+                  </Lazy>
+                ),
+              },
+              {
+                path: "curation/topics/:topicId",
+                element: (
+                  <Lazy>
+                    <TopicPage />
+                  </Lazy>
+                ),
+              },
+              {
+                path: "curation/save",
+                element: (
+                  <Lazy>
+                    <SaveLinkPage />
+                  </Lazy>
+                ),
+              },
+              {
+                path: "curation/reviews",
+                element: (
+                  <Lazy>
+                    <ReviewsPage />
+                  </Lazy>
+                ),
+              },
+              {
+                path: "curation/reviews/:reviewId",
+                element: (
+                  <Lazy>
+                    <ReviewPage />
+                  </Lazy>
+                ),
+              },
+              {
+                path: "veille/alerts",
+                element: (
+                  <Lazy>
+                    <AlertsPage />
                   </Lazy>
                 ),
               },

@@ -27,7 +27,7 @@ export const MODULES: readonly ModuleEntry[] = [
   { id: "calendar", icon: IconCalendarEvent, built: true },
   { id: "connectors", icon: IconPlugConnected, built: true },
   { id: "veille", icon: IconRss, built: false },
-  { id: "curation", icon: IconBookmarks, built: false },
+  { id: "curation", icon: IconBookmarks, built: true },
   { id: "inbox", icon: IconInbox, built: false },
   { id: "listening", icon: IconEar, built: false },
   { id: "links", icon: IconLink, built: false },
