@@ -76,43 +76,75 @@ function absolute(href: string | undefined, base: string | undefined): string | 
   }
 }
 
-function optionsFor(base: string | undefined): sanitizeHtmlLib.IOptions {
-  return {
-    allowedTags: ALLOWED_TAGS,
-    allowedAttributes: {
-      a: ["href", "title", "rel"],
-      img: ["src", "alt", "title", "width", "height"],
-      abbr: ["title"],
-      td: ["colspan", "rowspan"],
-      th: ["colspan", "rowspan", "scope"],
-      time: ["datetime"],
-      ol: ["start"],
+/** The base of the call in progress: sanitize-html is synchronous, so one options object serves every call. */
+let currentBase: string | undefined;
+
+const OPTIONS: sanitizeHtmlLib.IOptions = {
+  allowedTags: ALLOWED_TAGS,
+  allowedAttributes: {
+    a: ["href", "title", "rel"],
+    img: ["src", "alt", "title", "width", "height"],
+    abbr: ["title"],
+    td: ["colspan", "rowspan"],
+    th: ["colspan", "rowspan", "scope"],
+    time: ["datetime"],
+    ol: ["start"],
+  },
+  allowedSchemes: ["http", "https", "mailto"],
+  allowedSchemesByTag: { img: ["http", "https"] },
+  allowProtocolRelative: false,
+  disallowedTagsMode: "discard",
+  nonTextTags: ["script", "style", "textarea", "option", "noscript", "iframe", "object", "embed", "template"],
+  transformTags: {
+    a: (_tagName, attribs) => {
+      const href = attribs.href?.startsWith("mailto:") ? attribs.href : absolute(attribs.href, currentBase);
+      // A link without a usable target (javascript:, garbage) keeps its text only.
+      if (!href || !/^(https?|mailto):/i.test(href)) return { tagName: "span", attribs: {} };
+      const out: Record<string, string> = { href, rel: "noopener noreferrer nofollow" };
+      if (attribs.title) out.title = attribs.title;
+      return { tagName: "a", attribs: out };
     },
-    allowedSchemes: ["http", "https", "mailto"],
-    allowedSchemesByTag: { img: ["http", "https"] },
-    allowProtocolRelative: false,
-    disallowedTagsMode: "discard",
-    nonTextTags: ["script", "style", "textarea", "option", "noscript", "iframe", "object", "embed", "template"],
-    transformTags: {
-      a: (tagName, attribs) => {
-        const href = attribs.href?.startsWith("mailto:") ? attribs.href : absolute(attribs.href, base);
-        // A link without a usable target (javascript:, garbage) keeps its text only.
-        if (!href || !/^(https?|mailto):/i.test(href)) return { tagName: "span", attribs: {} };
-        const out: Record<string, string> = { href, rel: "noopener noreferrer nofollow" };
-        if (attribs.title) out.title = attribs.title;
-        return { tagName, attribs: out };
-      },
-      img: (tagName, attribs) => {
-        const src = absolute(attribs.src ?? attribs["data-src"], base);
-        const out: Record<string, string> = {};
-        if (src) out.src = src;
-        for (const k of ["alt", "title", "width", "height"])
-          if (attribs[k] !== undefined) out[k] = attribs[k] as string;
-        return { tagName, attribs: out };
-      },
+    img: (_tagName, attribs) => {
+      const src = absolute(attribs.src ?? attribs["data-src"], currentBase);
+      // An image without a usable source loses its attributes; the bare <img /> is removed afterwards.
+      if (!src || !/^https?:/i.test(src)) return { tagName: "img", attribs: {} };
+      const out: Record<string, string> = { src };
+      for (const k of ["alt", "title", "width", "height"]) if (attribs[k] !== undefined) out[k] = attribs[k] as string;
+      return { tagName: "img", attribs: out };
     },
-    exclusiveFilter: (frame) => frame.tag === "img" && !frame.attribs.src,
-  };
+  },
+};
+
+/**
+ * Markup that is already safe as it is: only attribute-less tags of the allow-list, no comments, no stray '<'
+ * or '>', well-formed character references. sanitize-html would return it unchanged, so it is skipped
+ * (headlines and simple descriptions: "<p>Texte <b>gras</b></p>").
+ */
+const SIMPLE_TAG = new RegExp(`^</?(?:${ALLOWED_TAGS.filter((t) => t !== "a" && t !== "img").join("|")})\\s*/?>$`, "i");
+const BAD_REFERENCE = /&(?!(?:#\d{1,7}|#x[0-9a-f]{1,6}|[a-z][a-z0-9]{1,31});)/i;
+function alreadySafe(s: string): boolean {
+  if (s.includes("<!") || s.includes("<?") || BAD_REFERENCE.test(s)) return false;
+  let i = s.indexOf("<");
+  let last = 0;
+  while (i !== -1) {
+    if (s.slice(last, i).includes(">")) return false;
+    const end = s.indexOf(">", i);
+    if (end === -1) return false;
+    if (!SIMPLE_TAG.test(s.slice(i, end + 1))) return false;
+    last = end + 1;
+    i = s.indexOf("<", last);
+  }
+  return !s.slice(last).includes(">");
+}
+
+const SPECIAL: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" };
+/** Character references decoded (except the four that must stay escaped) and quotes escaped, as sanitize-html does. */
+function normalizeReferences(s: string): string {
+  return s.replace(/&(?:#\d{1,7}|#x[0-9a-f]{1,6}|[a-z][a-z0-9]{1,31});|"/gi, (m) => {
+    if (m === '"') return "&quot;";
+    const d = decodeHTML(m);
+    return SPECIAL[d] ?? d;
+  });
 }
 
 /** Sanitized HTML (links and images absolute against `base`), or null when nothing is left. */
@@ -121,8 +153,16 @@ export function sanitizeHtml(html: string | null | undefined, base?: string): st
   const s = String(html).trim();
   if (!s) return null;
   if (!s.includes("<") && !s.includes("&")) return s;
-  const out = sanitizeHtmlLib(s, optionsFor(base)).trim();
-  return out || null;
+  if (alreadySafe(s)) return s.includes("&") || s.includes('"') ? normalizeReferences(s) : s;
+  currentBase = base;
+  try {
+    let out = sanitizeHtmlLib(s, OPTIONS);
+    if (out.includes("<img />")) out = out.replaceAll("<img />", "");
+    out = out.trim();
+    return out || null;
+  } finally {
+    currentBase = undefined;
+  }
 }
 
 /** Plain text → HTML (escaped, blank lines as paragraphs, newlines as <br>). */
