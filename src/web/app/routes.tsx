@@ -32,6 +32,7 @@ const TopicPage = lazy(() => import("../features/curation/TopicPage"));
 const SaveLinkPage = lazy(() => import("../features/curation/SaveLinkPage"));
 const ReviewsPage = lazy(() => import("../features/curation/ReviewsPage"));
 const ReviewPage = lazy(() => import("../features/curation/ReviewPage"));
+const VeillePage = lazy(() => import("../features/veille/reader/VeillePage"));
 
 function Lazy({ children }: { children: ReactNode }) {
   return <Suspense fallback={<PageLoader />}>{children}</Suspense>;
@@ -152,6 +153,14 @@ export const router = createBrowserRouter([
                 element: (
                   <Lazy>
                     <AlertsPage />
+                  </Lazy>
+                ),
+              },
+              {
+                path: "veille",
+                element: (
+                  <Lazy>
+                    <VeillePage />
                   </Lazy>
                 ),
               },

@@ -26,7 +26,7 @@ export interface ModuleEntry {
 export const MODULES: readonly ModuleEntry[] = [
   { id: "calendar", icon: IconCalendarEvent, built: true },
   { id: "connectors", icon: IconPlugConnected, built: true },
-  { id: "veille", icon: IconRss, built: false },
+  { id: "veille", icon: IconRss, built: true },
   { id: "curation", icon: IconBookmarks, built: true },
   { id: "inbox", icon: IconInbox, built: false },
   { id: "listening", icon: IconEar, built: false },
