@@ -183,6 +183,17 @@ describe("API", () => {
     expect(m.json().series).toHaveLength(1);
     const am = await owner.get(`/api/workspaces/${ws}/accounts/${accountId}/metrics`);
     expect(am.json()).toMatchObject({ accountId, latest: { followers: 321, following: 12, posts: 45 } });
+    // The calendar shows the latest counters on the published target.
+    const from = new Date(Date.now() - DAY).toISOString();
+    const to = new Date(Date.now() + DAY).toISOString();
+    const cal = await owner.get(`/api/workspaces/${ws}/calendar?from=${from}&to=${to}`);
+    expect(cal.statusCode).toBe(200);
+    const entry = cal.json().entries.find((e: { postId: string }) => e.postId === postId);
+    expect(entry.targets[0]).toMatchObject({
+      status: "published",
+      externalUrl: "https://bsky.app/profile/musee.bsky.social/post/1",
+      metrics: { likes: 5, reposts: 1, replies: 2, quotes: 0 },
+    });
     const other = await createWorkspace(owner, "Autre");
     expect((await owner.get(`/api/workspaces/${other}/posts/${postId}/targets/${targetId}/metrics`)).statusCode).toBe(
       404,

@@ -69,6 +69,17 @@ const targetSchema = z.object({
   status: z.string(),
   externalUrl: z.string().nullable(),
   publishedAt: z.string().nullable(),
+  /** The latest metric snapshot of a published target (docs/SOCIAL-SYNC.md); absent or null otherwise. */
+  metrics: z
+    .object({
+      takenAt: z.string(),
+      likes: z.number().int().nullable(),
+      reposts: z.number().int().nullable(),
+      replies: z.number().int().nullable(),
+      quotes: z.number().int().nullable(),
+    })
+    .nullable()
+    .optional(),
   /** Why a failed, missed or unconfirmed target is so: our explanation and the network's own words. */
   error: z
     .object({

@@ -1,5 +1,6 @@
 import type { AppContext } from "../../context.js";
 import type { Locale } from "../../db/schema.js";
+import { attachLatestMetrics } from "../analytics/metrics.service.js";
 import type { AuthUser } from "../auth/auth.service.js";
 import { isPlanned } from "../publishing/post-status.js";
 import { explainPublishError } from "../scheduler/publish-errors.js";
@@ -159,6 +160,7 @@ export async function entriesBetween(
   const local = localClock(tz);
   const rows = await repo.findInRange(ctx.db, workspaceId, from, to, filters, look);
   const entries = rows.map((r) => present(r, local, r.scheduled_at, null, locale));
+  await attachLatestMetrics(ctx, workspaceId, entries);
   // Occurrences have the status they will be created with (see occurrenceStatus): filtered on that.
   const wanted = filters.statuses ? new Set(filters.statuses) : null;
   const { statuses: _ignored, ...seriesFilters } = filters;
