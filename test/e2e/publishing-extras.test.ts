@@ -17,7 +17,9 @@ import {
 
 /**
  * The publishing extras in a real browser: an account's weekly posting slots, a post's repeat rule and
- * evergreen recycling, and the per-network crops of an image — each saved to the server and read back.
+ * evergreen recycling, the per-network crops of an image (automatic, then a box adjusted by hand), and a
+ * planned draft (composed from an empty calendar day, dragged to another day, undone) — each saved to the
+ * server and read back.
  */
 const OWNER = { name: "Inès Lefèvre", email: "ines@agence.example", password: "une-phrase-de-passe" };
 const TZ = "Europe/Paris";
@@ -63,7 +65,21 @@ afterAll(async () => {
   await db?.drop();
 });
 
-describe("publishing extras in the browser: slots, repeat and evergreen, crops", () => {
+const workspaceApi = () => `${relais.baseUrl}/api/workspaces/${page.url().match(/\/w\/([0-9a-f-]{36})\//)?.[1]}`;
+
+/** Drags with the mouse in small steps (FullCalendar and the crop box listen to pointer moves). */
+async function drag(from: { x: number; y: number }, to: { x: number; y: number }): Promise<void> {
+  await page.mouse.move(from.x, from.y);
+  await page.mouse.down();
+  await page.mouse.move(from.x + 5, from.y + 5, { steps: 3 });
+  await page.mouse.move(to.x, to.y, { steps: 12 });
+  await page.mouse.up();
+}
+
+const dayAhead = (days: number) =>
+  new Date(Date.now() + days * 86_400_000).toLocaleDateString("sv-SE", { timeZone: TZ });
+
+describe("publishing extras in the browser: slots, repeat and evergreen, crops, planned drafts", () => {
   it("edits an account's weekly posting slots and reads them back", async () => {
     await page.goto(`${relais.baseUrl}/login`);
     await page.getByRole("textbox", { name: "Adresse e-mail" }).fill(OWNER.email);
@@ -174,5 +190,106 @@ describe("publishing extras in the browser: slots, repeat and evergreen, crops",
     }
     await visible(crops.getByText("800×800", { exact: false }));
     await screenshot(page, "crops");
+  });
+
+  it("adjusts the 4:5 crop by hand: moves and resizes the box, the server renders that rectangle", async () => {
+    const crops = page.getByRole("dialog", { name: "Cadrages par réseau — affiche.png" });
+    await crops.getByRole("button", { name: "Ajuster le cadre 4:5 à la main" }).click();
+    const box = crops.getByTestId("crop-box");
+    await visible(box);
+    const values = crops.getByTestId("crop-values");
+    // Opens centred: the largest 4:5 box of a 1200×800 image.
+    await expect.poll(() => values.textContent()).toContain("x 280, y 0 — 640 × 800");
+    const b = await box.boundingBox();
+    if (!b) throw new Error("crop box not on screen");
+    await drag({ x: b.x + b.width / 2, y: b.y + b.height / 2 }, { x: b.x + b.width / 2 - 400, y: b.y + b.height / 2 });
+    await expect.poll(() => values.textContent()).toContain("x 0, y 0 — 640 × 800");
+    const h = await crops.getByTestId("crop-handle").boundingBox();
+    if (!h) throw new Error("crop handle not on screen");
+    await drag(
+      { x: h.x + h.width / 2, y: h.y + h.height / 2 },
+      { x: h.x + h.width / 2 - 80, y: h.y + h.height / 2 - 80 },
+    );
+    await expect.poll(async () => (await values.textContent())?.includes("640 × 800")).toBe(false);
+    // The keyboard moves it too.
+    await box.focus();
+    await page.keyboard.press("ArrowRight");
+    await expect.poll(() => values.textContent()).toContain("x 12, y 0");
+    await screenshot(page, "crop-box");
+    await crops.getByRole("button", { name: "Enregistrer le cadrage 4:5" }).click();
+    await visible(page.getByText("Cadrage créé.").first());
+    await visible(crops.getByText("cadre ajusté à la main"));
+    await screenshot(page, "crop-saved");
+
+    const api = workspaceApi();
+    const list = (await (await page.request.get(`${api}/media`)).json()) as { items: { id: string; name: string }[] };
+    const id = list.items.find((m) => m.name === "affiche.png")?.id;
+    const r45 = (
+      (await (await page.request.get(`${api}/media/${id}/renditions`)).json()) as {
+        preset: string;
+        width: number;
+        height: number;
+        crop: { x: number; y: number; width: number; height: number } | null;
+      }[]
+    ).find((r) => r.preset === "4:5");
+    expect(r45?.crop?.x).toBe(12);
+    expect(r45?.crop?.y).toBe(0);
+    expect(r45?.crop?.width).toBeLessThan(640);
+    expect((r45?.crop?.width ?? 0) / (r45?.crop?.height ?? 1)).toBeCloseTo(0.8, 2);
+    expect((r45?.width ?? 0) * 5).toBe((r45?.height ?? 0) * 4);
+    await page.keyboard.press("Escape");
+    await page.keyboard.press("Escape");
+  });
+
+  it("plans a draft from an empty calendar day, drags it to another day (still a draft), and undoes", async () => {
+    const planned = dayAhead(3);
+    const later = dayAhead(4);
+    await page.goto(`${page.url().replace(/\/calendar.*$/, "")}/calendar`);
+    const day = page.locator(`td.fc-daygrid-day[data-date="${planned}"]`);
+    await visible(day);
+    await day.click({ position: { x: 20, y: 60 } });
+    await page.waitForURL(/\/calendar\/new\?at=/);
+    await page.getByText("Équipe 🎭", { exact: true }).click();
+    await page.getByRole("textbox", { name: "Texte", exact: true }).fill("Générale publique jeudi 🎭 — entrée libre");
+    expect(await page.getByLabel("Date et heure").inputValue()).toBe(`${planned}T09:00`);
+    await visible(page.getByTestId("planned-hint"));
+    await page.getByRole("button", { name: "Enregistrer", exact: true }).click();
+    await page.waitForURL(/\/calendar\/posts\/[0-9a-f-]{36}/);
+    const postId = page.url().match(/posts\/([0-9a-f-]{36})/)?.[1];
+    await visible(page.getByText("Brouillon", { exact: true }).first());
+
+    await page.getByRole("link", { name: "Retour au calendrier" }).click();
+    const event = page.locator(".fc-event", { hasText: "Générale publique" });
+    await visible(event);
+    expect(await event.getAttribute("class")).toContain("relais-planned");
+    await visible(event.getByText("Planifié · Brouillon"));
+    await screenshot(page, "planned-in-calendar");
+
+    const from = await event.boundingBox();
+    const to = await page.locator(`td.fc-daygrid-day[data-date="${later}"]`).boundingBox();
+    if (!from || !to) throw new Error("event or target day not on screen");
+    await drag(
+      { x: from.x + from.width / 2, y: from.y + from.height / 2 },
+      { x: to.x + to.width / 2, y: to.y + to.height / 2 },
+    );
+    await visible(page.getByText("Publication déplacée"));
+    const api = workspaceApi();
+    const read = async () =>
+      (await (await page.request.get(`${api}/posts/${postId}`)).json()) as {
+        status: string;
+        planned: { local: string } | null;
+        targets: { status: string }[];
+      };
+    await expect.poll(async () => (await read()).planned?.local).toBe(`${later}T09:00`);
+    expect((await read()).status).toBe("draft");
+    expect((await read()).targets[0]?.status).toBe("pending");
+    await visible(page.locator(`td.fc-daygrid-day[data-date="${later}"] .fc-event.relais-planned`));
+    await screenshot(page, "planned-dragged");
+
+    await page.getByRole("button", { name: "Annuler" }).click();
+    await expect.poll(async () => (await read()).planned?.local).toBe(`${planned}T09:00`);
+    await visible(
+      page.locator(`td.fc-daygrid-day[data-date="${planned}"] .fc-event`, { hasText: "Générale publique" }),
+    );
   });
 });

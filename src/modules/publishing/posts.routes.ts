@@ -1,3 +1,4 @@
+import type { FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { AppContext } from "../../context.js";
 import { currentUser } from "../../http/auth.js";
@@ -34,6 +35,15 @@ const tags = ["publishing"];
 const posts = "/api/workspaces/:workspaceId/posts";
 const one = `${posts}/:postId`;
 const conflict = { 409: errorSchema };
+
+/** Who calls, in which workspace, about which post: the first arguments of every per-post service call. */
+const onPost = (request: FastifyRequest & { params: { workspaceId: string; postId: string } }) =>
+  [currentUser(request), request.params.workspaceId, request.params.postId] as const;
+
+/** A workflow action on one post, without a body, that answers the post (409 when its state forbids it). */
+const postAction = (summary: string) => ({
+  schema: { tags, summary, params: postParams, response: responses({ 200: postSchema, ...conflict }) },
+});
 
 /** Posts with their per-account variants, the review workflow, comments and the event trail. */
 export async function postsRoutes(app: App, ctx: AppContext): Promise<void> {
@@ -97,8 +107,7 @@ export async function postsRoutes(app: App, ctx: AppContext): Promise<void> {
         response: responses({ 200: postSchema }),
       },
     },
-    async (request) =>
-      service.getPost(ctx, currentUser(request), request.params.workspaceId, request.params.postId, request.locale),
+    async (request) => service.getPost(ctx, ...onPost(request), request.locale),
   );
 
   app.patch(
@@ -113,15 +122,7 @@ export async function postsRoutes(app: App, ctx: AppContext): Promise<void> {
         response: responses({ 200: postSchema, ...conflict }),
       },
     },
-    async (request) =>
-      service.updatePost(
-        ctx,
-        currentUser(request),
-        request.params.workspaceId,
-        request.params.postId,
-        request.body,
-        request.locale,
-      ),
+    async (request) => service.updatePost(ctx, ...onPost(request), request.body, request.locale),
   );
 
   app.delete(
@@ -134,22 +135,13 @@ export async function postsRoutes(app: App, ctx: AppContext): Promise<void> {
         response: responses({ 200: deletePostSchema, ...conflict }),
       },
     },
-    async (request) =>
-      service.deletePost(ctx, currentUser(request), request.params.workspaceId, request.params.postId, request.locale),
+    async (request) => service.deletePost(ctx, ...onPost(request), request.locale),
   );
 
   app.post(
     `${one}/submit`,
-    {
-      schema: {
-        tags,
-        summary: "Send for review (draft or changes requested → in review); reviewers are notified (editor+)",
-        params: postParams,
-        response: responses({ 200: postSchema, ...conflict }),
-      },
-    },
-    async (request) =>
-      workflow.submit(ctx, currentUser(request), request.params.workspaceId, request.params.postId, request.locale),
+    postAction("Send for review (draft or changes requested → in review); reviewers are notified (editor+)"),
+    async (request) => workflow.submit(ctx, ...onPost(request), request.locale),
   );
 
   app.post(
@@ -164,15 +156,7 @@ export async function postsRoutes(app: App, ctx: AppContext): Promise<void> {
         response: responses({ 200: postSchema, ...conflict }),
       },
     },
-    async (request) =>
-      workflow.approve(
-        ctx,
-        currentUser(request),
-        request.params.workspaceId,
-        request.params.postId,
-        request.body.comment,
-        request.locale,
-      ),
+    async (request) => workflow.approve(ctx, ...onPost(request), request.body.comment, request.locale),
   );
 
   app.post(
@@ -186,15 +170,7 @@ export async function postsRoutes(app: App, ctx: AppContext): Promise<void> {
         response: responses({ 200: postSchema, ...conflict }),
       },
     },
-    async (request) =>
-      workflow.requestChanges(
-        ctx,
-        currentUser(request),
-        request.params.workspaceId,
-        request.params.postId,
-        request.body.comment,
-        request.locale,
-      ),
+    async (request) => workflow.requestChanges(ctx, ...onPost(request), request.body.comment, request.locale),
   );
 
   app.post(
@@ -209,29 +185,13 @@ export async function postsRoutes(app: App, ctx: AppContext): Promise<void> {
         response: responses({ 200: scheduleResultSchema, ...conflict }),
       },
     },
-    async (request) =>
-      workflow.schedule(
-        ctx,
-        currentUser(request),
-        request.params.workspaceId,
-        request.params.postId,
-        request.body,
-        request.locale,
-      ),
+    async (request) => workflow.schedule(ctx, ...onPost(request), request.body, request.locale),
   );
 
   app.post(
     `${one}/unschedule`,
-    {
-      schema: {
-        tags,
-        summary: "Take a scheduled post off the calendar (back to draft or approved) (editor+)",
-        params: postParams,
-        response: responses({ 200: postSchema, ...conflict }),
-      },
-    },
-    async (request) =>
-      workflow.unschedule(ctx, currentUser(request), request.params.workspaceId, request.params.postId, request.locale),
+    postAction("Take a scheduled post off the calendar (back to draft or approved) (editor+)"),
+    async (request) => workflow.unschedule(ctx, ...onPost(request), request.locale),
   );
 
   app.get(
@@ -244,8 +204,7 @@ export async function postsRoutes(app: App, ctx: AppContext): Promise<void> {
         response: responses({ 200: z.array(commentSchema) }),
       },
     },
-    async (request) =>
-      workflow.listComments(ctx, currentUser(request), request.params.workspaceId, request.params.postId),
+    async (request) => workflow.listComments(ctx, ...onPost(request)),
   );
 
   app.post(
@@ -260,17 +219,7 @@ export async function postsRoutes(app: App, ctx: AppContext): Promise<void> {
       },
     },
     async (request, reply) =>
-      reply
-        .status(201)
-        .send(
-          await workflow.addComment(
-            ctx,
-            currentUser(request),
-            request.params.workspaceId,
-            request.params.postId,
-            request.body.body,
-          ),
-        ),
+      reply.status(201).send(await workflow.addComment(ctx, ...onPost(request), request.body.body)),
   );
 
   app.get(
@@ -283,8 +232,7 @@ export async function postsRoutes(app: App, ctx: AppContext): Promise<void> {
         response: responses({ 200: z.array(eventSchema) }),
       },
     },
-    async (request) =>
-      workflow.listEvents(ctx, currentUser(request), request.params.workspaceId, request.params.postId),
+    async (request) => workflow.listEvents(ctx, ...onPost(request)),
   );
 
   app.post(
@@ -299,18 +247,7 @@ export async function postsRoutes(app: App, ctx: AppContext): Promise<void> {
         response: responses({ 201: approvalLinkSchema, ...conflict }),
       },
     },
-    async (request, reply) =>
-      reply
-        .status(201)
-        .send(
-          await links.createLink(
-            ctx,
-            currentUser(request),
-            request.params.workspaceId,
-            request.params.postId,
-            request.body,
-          ),
-        ),
+    async (request, reply) => reply.status(201).send(await links.createLink(ctx, ...onPost(request), request.body)),
   );
   app.get(
     `${one}/approval-links`,
@@ -322,7 +259,7 @@ export async function postsRoutes(app: App, ctx: AppContext): Promise<void> {
         response: responses({ 200: z.array(approvalLinkStateSchema) }),
       },
     },
-    async (request) => links.listLinks(ctx, currentUser(request), request.params.workspaceId, request.params.postId),
+    async (request) => links.listLinks(ctx, ...onPost(request)),
   );
 
   app.delete(
@@ -335,13 +272,6 @@ export async function postsRoutes(app: App, ctx: AppContext): Promise<void> {
         response: responses({ 200: approvalLinkStateSchema }),
       },
     },
-    async (request) =>
-      links.revokeLink(
-        ctx,
-        currentUser(request),
-        request.params.workspaceId,
-        request.params.postId,
-        request.params.linkId,
-      ),
+    async (request) => links.revokeLink(ctx, ...onPost(request), request.params.linkId),
   );
 }

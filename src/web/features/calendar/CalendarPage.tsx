@@ -16,17 +16,11 @@ import { Link, useNavigate } from "react-router";
 import { notifyError } from "../../components/notify";
 import { ErrorState } from "../../components/PageState";
 import { PageTitle } from "../../components/PageTitle";
-import { call } from "../publishing/http";
 import { networkLabel } from "../publishing/networks";
-import { keys, paths, postActions, useAccounts, useCampaigns, useTags } from "../publishing/publishing-api";
+import { getCalendar, keys, postActions, useAccounts, useCampaigns, useTags } from "../publishing/publishing-api";
 import { ATTENTION, STATUS_COLORS } from "../publishing/StatusBadge";
 import type { CalendarEntry } from "../publishing/types";
 import { floatingToLocal, formatLocal } from "../publishing/zoned-time";
-
-interface CalendarRange {
-  timezone: string;
-  entries: CalendarEntry[];
-}
 
 import { useCurrentWorkspace } from "../workspaces/use-current-workspace";
 import { CrisisBanner } from "./CrisisBanner";
@@ -71,9 +65,17 @@ export default function CalendarPage() {
     enabled: range !== null,
     placeholderData: keepPreviousData,
     queryFn: async () => {
-      const query: Record<string, string | undefined> = { from: range?.from, to: range?.to };
-      for (const [k, v] of Object.entries(filters)) if (v.length) query[k] = v.join(",");
-      return (await call<CalendarRange>("GET", paths.calendar(w), { query })).entries;
+      const list = (v: string[]) => (v.length ? v.join(",") : undefined);
+      const query = {
+        from: range?.from as string,
+        to: range?.to as string,
+        accounts: list(filters.accounts),
+        networks: list(filters.networks),
+        campaigns: list(filters.campaigns),
+        tags: list(filters.tags),
+        statuses: list(filters.statuses),
+      };
+      return (await getCalendar(w, query)).entries;
     },
   });
   const events = useMemo(() => toEvents(posts.data ?? [], tz, colorBy), [posts.data, tz, colorBy]);

@@ -3,11 +3,11 @@ import { IconAlertOctagon, IconPlayerPause } from "@tabler/icons-react";
 import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import { api, unwrap } from "../../api/client";
 import { formatDateTime } from "../../components/format";
 import { notifySuccess } from "../../components/notify";
 import { useAction } from "../../components/use-action";
-import { call } from "../publishing/http";
-import { keys, paths } from "../publishing/publishing-api";
+import { keys } from "../publishing/publishing-api";
 import { workspaceKey } from "../workspaces/queries";
 import { useCurrentWorkspace } from "../workspaces/use-current-workspace";
 
@@ -23,9 +23,12 @@ export function CrisisBanner({ variant }: { variant: "banner" | "toggle" }) {
   const canToggle = ["owner", "manager"].includes(workspace.role);
   const toggle = useAction(
     (paused: boolean) =>
-      call("POST", paths.crisis(workspace.id), {
-        body: paused ? { paused, reason: reason.trim() || null } : { paused },
-      }),
+      unwrap(
+        api.POST("/api/workspaces/{workspaceId}/crisis", {
+          params: { path: { workspaceId: workspace.id } },
+          body: paused ? { paused, reason: reason.trim() || null } : { paused },
+        }),
+      ),
     {
       onSuccess: async (_r, paused) => {
         setOpen(false);

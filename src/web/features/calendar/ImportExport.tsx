@@ -16,9 +16,9 @@ import { IconCalendarShare, IconDownload, IconFileImport, IconRefresh } from "@t
 import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import { api, unwrap } from "../../api/client";
 import { CopyField } from "../../components/CopyField";
 import { useAction } from "../../components/use-action";
-import { call } from "../publishing/http";
 import { keys, paths } from "../publishing/publishing-api";
 import type { ImportReport } from "../publishing/types";
 import { useCurrentWorkspace } from "../workspaces/use-current-workspace";
@@ -36,10 +36,12 @@ export function ImportExport({ range }: { range: { from: string; to: string } | 
   const [icalUrl, setIcalUrl] = useState<string | null>(null);
 
   const send = async (f: File, dryRun: boolean) =>
-    call<ImportReport>("POST", paths.importCsv(w), {
-      body: { csv: await f.text() },
-      query: { dryRun: String(dryRun) },
-    });
+    unwrap(
+      api.POST("/api/workspaces/{workspaceId}/posts/import", {
+        params: { path: { workspaceId: w }, query: { dryRun: String(dryRun) as "true" | "false" } },
+        body: { csv: await f.text() },
+      }),
+    );
   const preview = useAction((f: File) => send(f, true), { onSuccess: (r) => setReport(r) });
   const confirm = useAction((f: File) => send(f, false), {
     onSuccess: async (r) => {
@@ -47,10 +49,13 @@ export function ImportExport({ range }: { range: { from: string; to: string } | 
       await qc.invalidateQueries({ queryKey: keys.calendar(w) });
     },
   });
-  const rotate = useAction(() => call<{ url: string }>("POST", paths.ical(w)), {
-    success: t("io.icalRotated"),
-    onSuccess: (r) => setIcalUrl(r.url),
-  });
+  const rotate = useAction(
+    () => unwrap(api.POST("/api/workspaces/{workspaceId}/ical", { params: { path: { workspaceId: w } } })),
+    {
+      success: t("io.icalRotated"),
+      onSuccess: (r) => setIcalUrl(r.url),
+    },
+  );
   const invalid = report?.rows.filter((r) => !r.ok).length ?? 0;
 
   return (

@@ -7,8 +7,7 @@ import { CopyField } from "../../components/CopyField";
 import { formatDateTime } from "../../components/format";
 import { notifySuccess } from "../../components/notify";
 import { useAction } from "../../components/use-action";
-import { call } from "../publishing/http";
-import { keys, paths, postActions } from "../publishing/publishing-api";
+import { getPost, keys, postActions } from "../publishing/publishing-api";
 import type { ApprovalLink, Post } from "../publishing/types";
 import { useCurrentWorkspace } from "../workspaces/use-current-workspace";
 import { type ComposerState, inputOf, PLANNABLE } from "./composer-state";
@@ -56,7 +55,7 @@ export function ComposerActions({
     const input = inputOf(state, !post || PLANNABLE.includes(post.status));
     return post ? postActions.update(w, post.id, input, post.version) : postActions.create(w, input);
   };
-  const reload = (id: string) => call<Post>("GET", paths.post(w, id));
+  const reload = (id: string) => getPost(w, id);
   /** Saves pending edits first, so the transition applies to what is on screen. */
   const run = useAction(
     async ({ action, body }: { action: Action; body?: Record<string, unknown> }): Promise<Post> => {

@@ -16,6 +16,7 @@ import { IconLink, IconPhotoPlus, IconTrash, IconUpload } from "@tabler/icons-re
 import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import { api, unwrap } from "../../api/client";
 import { ErrorState, PageLoader } from "../../components/PageState";
 import { useAction } from "../../components/use-action";
 import { call } from "../publishing/http";
@@ -109,7 +110,13 @@ function AltTextInput({ workspaceId, media, readOnly }: { workspaceId: string; m
   const qc = useQueryClient();
   const [alt, setAlt] = useState(media.altText);
   const save = useAction(
-    (altText: string) => call<Media>("PATCH", paths.mediaItem(workspaceId, media.id), { body: { altText } }),
+    (altText: string) =>
+      unwrap(
+        api.PATCH("/api/workspaces/{workspaceId}/media/{mediaId}", {
+          params: { path: { workspaceId, mediaId: media.id } },
+          body: { altText },
+        }),
+      ),
     { onSuccess: () => qc.invalidateQueries({ queryKey: keys.media(workspaceId) }) },
   );
   return (
@@ -162,9 +169,12 @@ function LibraryPicker({
   // The server fetches the address (internal addresses refused, size capped) and answers in our language.
   const fromUrl = useAction(
     () =>
-      call<Media>("POST", `${paths.media(workspaceId)}/import-url`, {
-        body: { url: url.trim(), ...(urlAlt.trim() ? { altText: urlAlt.trim() } : {}) },
-      }),
+      unwrap(
+        api.POST("/api/workspaces/{workspaceId}/media/import-url", {
+          params: { path: { workspaceId } },
+          body: { url: url.trim(), ...(urlAlt.trim() ? { altText: urlAlt.trim() } : {}) },
+        }),
+      ),
     {
       success: t("composer.media.urlImported"),
       onSuccess: async (m) => {

@@ -3,9 +3,9 @@ import { IconAdjustments, IconCrop } from "@tabler/icons-react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import { api, unwrap } from "../../api/client";
 import { ErrorState, PageLoader } from "../../components/PageState";
 import { useAction } from "../../components/use-action";
-import { call } from "../publishing/http";
 import { keys, paths } from "../publishing/publishing-api";
 import type { Media } from "../publishing/types";
 import { CropEditor } from "./CropEditor";
@@ -14,16 +14,6 @@ import type { Box } from "./crop-box";
 /** The per-network presets the server crops to (src/modules/media/media.schema.ts). */
 export const PRESETS = ["1:1", "4:5", "1.91:1", "9:16"] as const;
 export type Preset = (typeof PRESETS)[number];
-
-interface Rendition {
-  preset: Preset;
-  crop: { x: number; y: number; width: number; height: number } | null;
-  width: number;
-  height: number;
-  sizeBytes: number;
-  mimeType: string;
-  createdAt: string;
-}
 
 const renditionsPath = (w: string, id: string) => `${paths.mediaItem(w, id)}/renditions`;
 const renditionPath = (w: string, id: string, p: Preset) => `${renditionsPath(w, id)}/${encodeURIComponent(p)}`;
@@ -80,12 +70,22 @@ export function RenditionsPanel({
   const qc = useQueryClient();
   const list = useQuery({
     queryKey: renditionsKey(workspaceId, media.id),
-    queryFn: () => call<Rendition[]>("GET", renditionsPath(workspaceId, media.id)),
+    queryFn: () =>
+      unwrap(
+        api.GET("/api/workspaces/{workspaceId}/media/{mediaId}/renditions", {
+          params: { path: { workspaceId, mediaId: media.id } },
+        }),
+      ),
   });
   const [editing, setEditing] = useState<Preset | null>(null);
   const crop = useAction(
     ({ preset, box }: { preset: Preset; box?: Box }) =>
-      call<Rendition>("PUT", renditionPath(workspaceId, media.id, preset), { body: box ? { crop: box } : {} }),
+      unwrap(
+        api.PUT("/api/workspaces/{workspaceId}/media/{mediaId}/renditions/{preset}", {
+          params: { path: { workspaceId, mediaId: media.id, preset } },
+          body: box ? { crop: box } : {},
+        }),
+      ),
     {
       success: t("renditions.done"),
       onSuccess: async () => {

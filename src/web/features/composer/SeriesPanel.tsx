@@ -13,68 +13,26 @@ import {
   TextInput,
   Title,
 } from "@mantine/core";
-import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useState } from "react";
+import { useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import { api, unwrap } from "../../api/client";
 import { useAction } from "../../components/use-action";
 import { weekdayName } from "../accounts/SlotsEditor";
-import { call } from "../publishing/http";
-import { keys, paths } from "../publishing/publishing-api";
-import type { CalendarEntry, Post } from "../publishing/types";
+import { keys } from "../publishing/publishing-api";
+import type { Post } from "../publishing/types";
 import { buildRule, parseRule, type RepeatEnd, type RepeatFreq, type RepeatSpec, RRULE_DAYS } from "./repeat-rule";
-
-/** PUT …/recurrence and …/evergreen answer the post's series settings. */
-interface SeriesSettings {
-  postId: string;
-  version: number;
-  recurrence: string | null;
-  evergreen: boolean;
-  evergreenMinGapDays: number | null;
-}
-
-/** What the post answer may carry (newer servers) beside the fields `Post` always has. */
-type PostWithSeries = Post & { recurrence?: string | null; evergreen?: boolean; evergreenMinGapDays?: number | null };
-
-/**
- * The series settings currently stored. The post answer does not carry them yet, so they are read from
- * the calendar entry of a scheduled post (which has the rule and the evergreen flag, not the gap).
- */
-function useSeriesSettings(workspaceId: string, post: PostWithSeries) {
-  const inPost = post.recurrence !== undefined && post.evergreen !== undefined;
-  return useQuery({
-    queryKey: [...keys.post(workspaceId, post.id), "series", post.version],
-    enabled: !inPost,
-    queryFn: async (): Promise<Partial<SeriesSettings>> => {
-      if (!post.scheduledAt) return { recurrence: null, evergreen: false };
-      const at = Date.parse(post.scheduledAt);
-      const answer = await call<{ entries: CalendarEntry[] }>("GET", paths.calendar(workspaceId), {
-        query: { from: new Date(at - 3_600_000).toISOString(), to: new Date(at + 3_600_000).toISOString() },
-      });
-      const entry = answer.entries.find((e) => e.key === post.id);
-      return { recurrence: entry?.recurrence ?? null, evergreen: entry?.evergreen ?? false };
-    },
-    initialData: inPost
-      ? {
-          recurrence: post.recurrence,
-          evergreen: post.evergreen,
-          evergreenMinGapDays: post.evergreenMinGapDays ?? null,
-        }
-      : undefined,
-  });
-}
 
 /** Repeat (RRULE) and evergreen recycling of a saved post. */
 export function SeriesPanel({ workspaceId, post, canEdit }: { workspaceId: string; post: Post; canEdit: boolean }) {
   const { t, i18n } = useTranslation();
   const qc = useQueryClient();
-  const current = useSeriesSettings(workspaceId, post as PostWithSeries);
-  const [repeat, setRepeat] = useState<RepeatSpec | null>(null);
-  const [evergreen, setEvergreen] = useState<{ enabled: boolean; gap: number } | null>(null);
-  useEffect(() => {
-    if (!current.data) return;
-    setRepeat((r) => r ?? parseRule(current.data.recurrence));
-    setEvergreen((e) => e ?? { enabled: current.data.evergreen ?? false, gap: current.data.evergreenMinGapDays ?? 30 });
-  }, [current.data]);
+  // The post answer carries its series settings; the forms start from them and keep what is typed.
+  const [repeat, setRepeat] = useState<RepeatSpec | null>(() => parseRule(post.recurrence));
+  const [evergreen, setEvergreen] = useState<{ enabled: boolean; gap: number } | null>(() => ({
+    enabled: post.evergreen,
+    gap: post.evergreenMinGapDays ?? 30,
+  }));
 
   // Each save bumps the post's version: refetch it so the next composer save does not conflict.
   const refresh = async () => {
@@ -83,7 +41,12 @@ export function SeriesPanel({ workspaceId, post, canEdit }: { workspaceId: strin
   };
   const saveRepeat = useAction(
     (rule: string | null) =>
-      call<SeriesSettings>("PUT", `${paths.post(workspaceId, post.id)}/recurrence`, { body: { rule } }),
+      unwrap(
+        api.PUT("/api/workspaces/{workspaceId}/posts/{postId}/recurrence", {
+          params: { path: { workspaceId, postId: post.id } },
+          body: { rule },
+        }),
+      ),
     {
       success: t("series.repeatSaved"),
       onSuccess: async (s) => {
@@ -94,9 +57,12 @@ export function SeriesPanel({ workspaceId, post, canEdit }: { workspaceId: strin
   );
   const saveEvergreen = useAction(
     (e: { enabled: boolean; gap: number }) =>
-      call<SeriesSettings>("PUT", `${paths.post(workspaceId, post.id)}/evergreen`, {
-        body: e.enabled ? { enabled: true, minGapDays: e.gap } : { enabled: false },
-      }),
+      unwrap(
+        api.PUT("/api/workspaces/{workspaceId}/posts/{postId}/evergreen", {
+          params: { path: { workspaceId, postId: post.id } },
+          body: e.enabled ? { enabled: true, minGapDays: e.gap } : { enabled: false },
+        }),
+      ),
     {
       success: t("series.evergreenSaved"),
       onSuccess: async (s) => {

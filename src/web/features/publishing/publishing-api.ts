@@ -1,30 +1,19 @@
 import { useQuery } from "@tanstack/react-query";
-import { call, itemsOf } from "./http";
-import type {
-  AppNotification,
-  ApprovalLink,
-  Campaign,
-  Media,
-  MoveResult,
-  NetworkInfo,
-  Post,
-  PostComment,
-  PostEvent,
-  ScheduleResult,
-  SocialAccount,
-  Tag,
-} from "./types";
+import { api, unwrap } from "../../api/client";
+import type { paths as ApiPaths } from "../../api/schema";
 
-/** Every publishing route the UI calls, in one place. */
+/**
+ * The publishing routes the UI calls, typed from the OpenAPI document (`npm run gen:api`): paths, bodies
+ * and answers are checked against the server's own schemas by openapi-fetch, as `src/web/api/client.ts`
+ * does for the other features. `paths` stays for what is not a JSON call (multipart uploads, file and
+ * image addresses, the CSV export link).
+ */
 const ws = (w: string) => `/api/workspaces/${w}`;
 export const paths = {
-  networks: () => "/api/networks",
   accounts: (w: string) => `${ws(w)}/accounts`,
   account: (w: string, id: string) => `${ws(w)}/accounts/${id}`,
   media: (w: string) => `${ws(w)}/media`,
   mediaItem: (w: string, id: string) => `${ws(w)}/media/${id}`,
-  campaigns: (w: string) => `${ws(w)}/campaigns`,
-  tags: (w: string) => `${ws(w)}/tags`,
   posts: (w: string) => `${ws(w)}/posts`,
   post: (w: string, id: string) => `${ws(w)}/posts/${id}`,
   calendar: (w: string) => `${ws(w)}/calendar`,
@@ -48,12 +37,13 @@ export const keys = {
   notifications: ["notifications"] as const,
 };
 
-type List<T> = T[] | { items: T[] };
+const inWorkspace = (workspaceId: string) => ({ params: { path: { workspaceId } } });
+const onPost = (workspaceId: string, postId: string) => ({ params: { path: { workspaceId, postId } } });
 
 export function useNetworks() {
   return useQuery({
     queryKey: keys.networks,
-    queryFn: async () => itemsOf(await call<List<NetworkInfo>>("GET", paths.networks())),
+    queryFn: () => unwrap(api.GET("/api/networks")),
     staleTime: 60 * 60_000,
   });
 }
@@ -61,44 +51,59 @@ export function useNetworks() {
 export function useAccounts(w: string) {
   return useQuery({
     queryKey: keys.accounts(w),
-    queryFn: async () => itemsOf(await call<List<SocialAccount>>("GET", paths.accounts(w))),
+    queryFn: () => unwrap(api.GET("/api/workspaces/{workspaceId}/accounts", inWorkspace(w))),
   });
 }
 
 export function useMedia(w: string) {
   return useQuery({
     queryKey: keys.media(w),
-    queryFn: async () => itemsOf(await call<List<Media>>("GET", paths.media(w), { query: { limit: 100 } })),
+    queryFn: async () =>
+      (
+        await unwrap(
+          api.GET("/api/workspaces/{workspaceId}/media", {
+            params: { path: { workspaceId: w }, query: { limit: 100 } },
+          }),
+        )
+      ).items,
   });
 }
 
 export function useCampaigns(w: string) {
   return useQuery({
     queryKey: keys.campaigns(w),
-    queryFn: async () => itemsOf(await call<List<Campaign>>("GET", paths.campaigns(w))),
+    queryFn: () => unwrap(api.GET("/api/workspaces/{workspaceId}/campaigns", inWorkspace(w))),
   });
 }
 
 export function useTags(w: string) {
   return useQuery({
     queryKey: keys.tags(w),
-    queryFn: async () => itemsOf(await call<List<Tag>>("GET", paths.tags(w))),
+    queryFn: () => unwrap(api.GET("/api/workspaces/{workspaceId}/tags", inWorkspace(w))),
   });
 }
+
+/** One post, or the calendar range (the composer and the calendar share them). */
+export const getPost = (w: string, id: string) =>
+  unwrap(api.GET("/api/workspaces/{workspaceId}/posts/{postId}", onPost(w, id)));
 
 export function usePost(w: string, id: string | undefined) {
   return useQuery({
     queryKey: keys.post(w, id ?? "new"),
     enabled: Boolean(id),
-    queryFn: () => call<Post>("GET", paths.post(w, id as string)),
+    queryFn: () => getPost(w, id as string),
   });
 }
+
+export type CalendarQuery = ApiPaths["/api/workspaces/{workspaceId}/calendar"]["get"]["parameters"]["query"];
+export const getCalendar = (w: string, query: CalendarQuery) =>
+  unwrap(api.GET("/api/workspaces/{workspaceId}/calendar", { params: { path: { workspaceId: w }, query } }));
 
 export function usePostEvents(w: string, id: string | undefined) {
   return useQuery({
     queryKey: [...keys.post(w, id ?? "new"), "events"],
     enabled: Boolean(id),
-    queryFn: async () => itemsOf(await call<List<PostEvent>>("GET", `${paths.post(w, id as string)}/events`)),
+    queryFn: () => unwrap(api.GET("/api/workspaces/{workspaceId}/posts/{postId}/events", onPost(w, id as string))),
   });
 }
 
@@ -106,50 +111,75 @@ export function usePostComments(w: string, id: string | undefined) {
   return useQuery({
     queryKey: [...keys.post(w, id ?? "new"), "comments"],
     enabled: Boolean(id),
-    queryFn: async () => itemsOf(await call<List<PostComment>>("GET", `${paths.post(w, id as string)}/comments`)),
+    queryFn: () => unwrap(api.GET("/api/workspaces/{workspaceId}/posts/{postId}/comments", onPost(w, id as string))),
   });
 }
 
 /** The body the composer sends for create and update (a scheduled time goes through schedule/move). */
-export interface PostInput {
-  /** The planned time of a post not scheduled yet (workspace zone); null clears it. */
-  plannedLocal?: string | null;
-  body: string;
-  linkUrl: string | null;
-  mediaIds: string[];
-  campaignId: string | null;
-  tagIds: string[];
-  targets: { accountId: string; body: string | null; mediaIds: string[] | null }[];
-}
+export type PostInput = ApiPaths["/api/workspaces/{workspaceId}/posts"]["post"]["requestBody"] extends
+  | { content: { "application/json": infer B } }
+  | undefined
+  ? B
+  : never;
 
 export const postActions = {
-  create: (w: string, input: PostInput) => call<Post>("POST", paths.posts(w), { body: input }),
+  create: (w: string, input: PostInput) =>
+    unwrap(api.POST("/api/workspaces/{workspaceId}/posts", { ...inWorkspace(w), body: input })),
   update: (w: string, id: string, input: PostInput, version: number) =>
-    call<Post>("PATCH", paths.post(w, id), { body: { ...input, version } }),
-  remove: (w: string, id: string) => call<unknown>("DELETE", paths.post(w, id)),
+    unwrap(
+      api.PATCH("/api/workspaces/{workspaceId}/posts/{postId}", { ...onPost(w, id), body: { ...input, version } }),
+    ),
+  remove: (w: string, id: string) => unwrap(api.DELETE("/api/workspaces/{workspaceId}/posts/{postId}", onPost(w, id))),
   transition: (
     w: string,
     id: string,
     action: "submit" | "approve" | "request-changes" | "unschedule",
-    body: Record<string, unknown> = {},
-  ) => call<Post>("POST", `${paths.post(w, id)}/${action}`, { body }),
+    body: { comment?: string } = {},
+  ) => {
+    switch (action) {
+      case "submit":
+        return unwrap(api.POST("/api/workspaces/{workspaceId}/posts/{postId}/submit", onPost(w, id)));
+      case "approve":
+        return unwrap(api.POST("/api/workspaces/{workspaceId}/posts/{postId}/approve", { ...onPost(w, id), body }));
+      case "request-changes":
+        return unwrap(
+          api.POST("/api/workspaces/{workspaceId}/posts/{postId}/request-changes", {
+            ...onPost(w, id),
+            body: { comment: body.comment ?? "" },
+          }),
+        );
+      case "unschedule":
+        return unwrap(api.POST("/api/workspaces/{workspaceId}/posts/{postId}/unschedule", onPost(w, id)));
+    }
+  },
   schedule: (w: string, id: string, local: string) =>
-    call<ScheduleResult>("POST", `${paths.post(w, id)}/schedule`, { body: { local } }),
-  queue: (w: string, id: string) => call<unknown>("POST", `${paths.post(w, id)}/queue`, { body: {} }),
+    unwrap(api.POST("/api/workspaces/{workspaceId}/posts/{postId}/schedule", { ...onPost(w, id), body: { local } })),
+  queue: (w: string, id: string) =>
+    unwrap(api.POST("/api/workspaces/{workspaceId}/posts/{postId}/queue", onPost(w, id))),
   move: (w: string, id: string, local: string, version: number) =>
-    call<MoveResult>("POST", `${paths.post(w, id)}/move`, { body: { local, version } }),
-  comment: (w: string, id: string, body: string) =>
-    call<PostComment>("POST", `${paths.post(w, id)}/comments`, { body: { body } }),
-  approvalLink: (w: string, id: string, reviewerName: string, expiresInDays = 7) =>
-    call<ApprovalLink>("POST", `${paths.post(w, id)}/approval-links`, {
-      body: { ...(reviewerName ? { reviewerName } : {}), expiresInDays },
-    }),
-  resolveTarget: (w: string, id: string, targetId: string, outcome: "published" | "republish") =>
-    call<unknown>(
-      "POST",
-      `${paths.post(w, id)}/targets/${targetId}/${outcome === "published" ? "confirm-published" : "republish"}`,
-      { body: {} },
+    unwrap(
+      api.POST("/api/workspaces/{workspaceId}/posts/{postId}/move", { ...onPost(w, id), body: { local, version } }),
     ),
+  comment: (w: string, id: string, body: string) =>
+    unwrap(api.POST("/api/workspaces/{workspaceId}/posts/{postId}/comments", { ...onPost(w, id), body: { body } })),
+  approvalLink: (w: string, id: string, reviewerName: string, expiresInDays = 7) =>
+    unwrap(
+      api.POST("/api/workspaces/{workspaceId}/posts/{postId}/approval-links", {
+        ...onPost(w, id),
+        body: { ...(reviewerName ? { reviewerName } : {}), expiresInDays },
+      }),
+    ),
+  resolveTarget: (w: string, id: string, targetId: string, outcome: "published" | "republish") => {
+    const params = { params: { path: { workspaceId: w, postId: id, targetId } } };
+    return outcome === "published"
+      ? unwrap(
+          api.POST("/api/workspaces/{workspaceId}/posts/{postId}/targets/{targetId}/confirm-published", {
+            ...params,
+            body: {},
+          }),
+        )
+      : unwrap(api.POST("/api/workspaces/{workspaceId}/posts/{postId}/targets/{targetId}/republish", params));
+  },
 };
 
 export function useNotifications() {
@@ -157,8 +187,8 @@ export function useNotifications() {
     queryKey: keys.notifications,
     queryFn: async () => {
       const [list, unread] = await Promise.all([
-        call<{ items: AppNotification[] }>("GET", paths.notifications(), { query: { limit: 30 } }),
-        call<{ count: number }>("GET", `${paths.notifications()}/unread-count`),
+        unwrap(api.GET("/api/notifications", { params: { query: { limit: 30 } } })),
+        unwrap(api.GET("/api/notifications/unread-count")),
       ]);
       return { items: list.items, unread: unread.count };
     },
