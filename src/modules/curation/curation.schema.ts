@@ -58,6 +58,12 @@ export const entryBody = z
     title: z.string().trim().min(1).max(300).optional().meta({ description: "Given: no fetch of the page" }),
     description: z.string().max(2000).optional(),
     imageUrl: httpUrl.nullable().optional(),
+    sourceName: z
+      .string()
+      .trim()
+      .max(120)
+      .optional()
+      .meta({ description: "The site's name (default: fetched or the host)" }),
   })
   .strict()
   .refine((b) => (b.url === undefined) !== (b.feedItemId === undefined), {

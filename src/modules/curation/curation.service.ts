@@ -218,6 +218,7 @@ export interface EntryInput {
   title?: string;
   description?: string;
   imageUrl?: string | null;
+  sourceName?: string;
 }
 
 /** Tags without case duplicates; the first spelling wins. */
@@ -254,7 +255,7 @@ export async function addEntry(
       title: input.title ?? cleanText(item.title, 300) ?? item.link,
       description: input.description ?? cleanText(htmlToText(item.summary ?? ""), 1000) ?? "",
       image_url: input.imageUrl !== undefined ? input.imageUrl : item.imageUrl,
-      source_name: item.sourceName ?? hostLabel(item.link) ?? "",
+      source_name: input.sourceName || item.sourceName || hostLabel(item.link) || "",
       insight: input.insight,
       tags: dedupeTags(input.tags),
       published_at: item.publishedAt,
@@ -276,7 +277,7 @@ export async function addEntry(
       title: input.title ?? meta?.title ?? url,
       description: input.description ?? meta?.description ?? "",
       image_url: input.imageUrl !== undefined ? input.imageUrl : (meta?.imageUrl ?? null),
-      source_name: meta?.siteName ?? hostLabel(url) ?? "",
+      source_name: input.sourceName || meta?.siteName || hostLabel(url) || "",
       insight: input.insight,
       tags: dedupeTags(input.tags),
       published_at: meta?.publishedAt ? new Date(meta.publishedAt) : null,

@@ -30,6 +30,7 @@ export default function SaveLinkPage() {
   const [title, setTitle] = useState(search.get("title") ?? "");
   const [description, setDescription] = useState("");
   const [imageUrl, setImageUrl] = useState<string | null>(null);
+  const [siteName, setSiteName] = useState<string | null>(null);
   const [insight, setInsight] = useState("");
   const [tags, setTags] = useState<string[]>([]);
   const [previewError, setPreviewError] = useState<string | null>(null);
@@ -41,6 +42,7 @@ export default function SaveLinkPage() {
       if (p.title) setTitle(p.title);
       setDescription(p.description ?? "");
       setImageUrl(p.imageUrl);
+      setSiteName(p.siteName);
     },
   });
   // The bookmarklet opens this page with the address: fetch its preview at once.
@@ -61,6 +63,7 @@ export default function SaveLinkPage() {
           insight,
           tags,
           ...(title.trim() ? { title: title.trim(), description, imageUrl } : {}),
+          ...(siteName ? { sourceName: siteName } : {}),
         },
       }),
     {
