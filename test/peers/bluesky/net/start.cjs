@@ -52,7 +52,8 @@ async function main() {
   const network = await TestNetwork.create({
     dbPostgresUrl: dbUrl,
     dbPostgresSchema: schema,
-    pds: { hostname: "localhost", enableDidDocWithSession: true },
+    // No DID document in session answers: clients keep talking to the URL they were given (a test proxy).
+    pds: { hostname: "localhost" },
   });
   let queue = Promise.resolve();
   const control = http.createServer((req, res) => {
