@@ -27,6 +27,7 @@ import { NotFoundPage } from "./NotFoundPage";
 const CalendarPage = lazy(() => import("../features/calendar/CalendarPage"));
 const ComposerPage = lazy(() => import("../features/composer/ComposerPage"));
 const AccountsPage = lazy(() => import("../features/accounts/AccountsPage"));
+const AccountDetailPage = lazy(() => import("../features/accounts/AccountDetailPage"));
 const CurationPage = lazy(() => import("../features/curation/CurationPage"));
 const TopicPage = lazy(() => import("../features/curation/TopicPage"));
 const SaveLinkPage = lazy(() => import("../features/curation/SaveLinkPage"));
@@ -105,6 +106,14 @@ export const router = createBrowserRouter([
                 element: (
                   <Lazy>
                     <AccountsPage />
+                  </Lazy>
+                ),
+              },
+              {
+                path: "connectors/:accountId",
+                element: (
+                  <Lazy>
+                    <AccountDetailPage />
                   </Lazy>
                 ),
               },

@@ -1,4 +1,17 @@
-import { ActionIcon, Badge, Button, Card, Group, SimpleGrid, Stack, Table, Text, Title, Tooltip } from "@mantine/core";
+import {
+  ActionIcon,
+  Anchor,
+  Badge,
+  Button,
+  Card,
+  Group,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+  Title,
+  Tooltip,
+} from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import {
   IconClock,
@@ -11,6 +24,7 @@ import {
 import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import { Link } from "react-router";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { formatDateTime } from "../../components/format";
 import { notifySuccess } from "../../components/notify";
@@ -105,7 +119,9 @@ export default function AccountsPage() {
                 {accounts.data.map((a) => (
                   <Table.Tr key={a.id}>
                     <Table.Td>
-                      <Text fw={500}>{a.displayName}</Text>
+                      <Anchor component={Link} to={a.id} fw={500} data-testid="account-link">
+                        {a.displayName}
+                      </Anchor>
                       {a.handle && (
                         <Text size="xs" c="dimmed">
                           {a.handle}

@@ -26,6 +26,7 @@ import { useCurrentWorkspace } from "../workspaces/use-current-workspace";
 import { CrisisBanner } from "./CrisisBanner";
 import { type ColorBy, toEvents } from "./calendar-events";
 import { ImportExport } from "./ImportExport";
+import { LiveMetrics, metricsLabel, postMetrics } from "./LiveMetrics";
 import "./calendar.css";
 
 const STATUSES = Object.keys(STATUS_COLORS).filter((s) => s !== "pending");
@@ -278,6 +279,7 @@ function EventContent({ arg }: { arg: EventContentArg }) {
   const post = arg.event.extendedProps.entry as CalendarEntry;
   const networks = arg.event.extendedProps.networks as string[];
   const live = post.targets.find((x) => x.externalUrl)?.externalUrl;
+  const totals = postMetrics(post);
   const attention = ATTENTION.has(post.status);
   const problems = targetProblems(post, t);
   const status = post.planned
@@ -285,6 +287,7 @@ function EventContent({ arg }: { arg: EventContentArg }) {
     : t(`postStatus.${post.status}`);
   const label = [
     `${arg.timeText} ${arg.event.title} — ${post.planned ? t("calendar.plannedLong") : status} (${networks.map(networkLabel).join(", ")})`,
+    ...(totals ? [metricsLabel(totals, t)] : []),
     ...problems,
   ].join("\n");
   const list = arg.view.type.startsWith("list");
@@ -307,6 +310,7 @@ function EventContent({ arg }: { arg: EventContentArg }) {
             <IconExternalLink size={12} />
           </Anchor>
         )}
+        <LiveMetrics post={post} />
       </div>
       {list &&
         problems.map((p) => (

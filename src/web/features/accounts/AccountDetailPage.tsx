@@ -1,0 +1,386 @@
+import {
+  Alert,
+  Anchor,
+  Avatar,
+  Badge,
+  Button,
+  Card,
+  Group,
+  SimpleGrid,
+  Stack,
+  Text,
+  Title,
+  Tooltip,
+} from "@mantine/core";
+import {
+  IconArrowLeft,
+  IconAt,
+  IconExternalLink,
+  IconHeart,
+  IconMessageCircle,
+  IconQuote,
+  IconRefresh,
+  IconRepeat,
+  IconUserPlus,
+} from "@tabler/icons-react";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
+import { Link, useParams } from "react-router";
+import { formatDateTime } from "../../components/format";
+import { notifySuccess } from "../../components/notify";
+import { EmptyState, ErrorState, PageLoader } from "../../components/PageState";
+import { PageTitle } from "../../components/PageTitle";
+import { useAction } from "../../components/use-action";
+import { call } from "../publishing/http";
+import { networkColor } from "../publishing/networks";
+import { keys, paths, useNetworks } from "../publishing/publishing-api";
+import type { SocialAccount } from "../publishing/types";
+import { useCurrentWorkspace } from "../workspaces/use-current-workspace";
+import { ConnectModal } from "./ConnectModal";
+import { FollowersSparkline } from "./Sparkline";
+
+/** What GET …/accounts/:id/sync answers (docs/SOCIAL-SYNC.md). */
+interface SyncStatus {
+  accountId: string;
+  status: SocialAccount["status"];
+  statusReason: string | null;
+  canSync: boolean;
+  lastSyncedAt: string | null;
+  lastSyncError: string | null;
+  lastSyncErrorAt: string | null;
+  nextSyncNotBefore: string | null;
+  backfillPending: boolean;
+  interactionCount: number;
+}
+
+type InteractionKind = "reply" | "mention" | "quote" | "repost" | "like" | "follow";
+
+interface Interaction {
+  id: string;
+  kind: InteractionKind;
+  author: { handle: string | null; name: string | null; avatarUrl: string | null };
+  text: string | null;
+  url: string | null;
+  occurredAt: string;
+  postId: string | null;
+  postUrl: string | null;
+}
+
+interface AccountPoint {
+  takenAt: string;
+  followers: number | null;
+  following: number | null;
+  posts: number | null;
+}
+
+interface SyncNowResponse {
+  result: { status: string; inserted: number; snapshots: number };
+  sync: SyncStatus;
+}
+
+const KIND_ICON = {
+  reply: IconMessageCircle,
+  mention: IconAt,
+  quote: IconQuote,
+  repost: IconRepeat,
+  like: IconHeart,
+  follow: IconUserPlus,
+} as const;
+
+const KIND_COLOR: Record<InteractionKind, string> = {
+  reply: "blue",
+  mention: "grape",
+  quote: "cyan",
+  repost: "teal",
+  like: "pink",
+  follow: "orange",
+};
+
+const syncKey = (w: string, id: string) => ["ws", w, "accounts", id, "sync"] as const;
+const interactionsKey = (w: string, id: string) => ["ws", w, "accounts", id, "interactions"] as const;
+const metricsKey = (w: string, id: string) => ["ws", w, "accounts", id, "metrics"] as const;
+
+function formatCount(n: number | null | undefined): string {
+  return n == null ? "—" : new Intl.NumberFormat().format(n);
+}
+
+/**
+ * One account's page (from "Comptes & réseaux"): connection status with the reconnect flow, last sync and
+ * its error, latest counters with a followers sparkline, and the recent interactions with links to the
+ * network and to our post.
+ */
+export default function AccountDetailPage() {
+  const { t } = useTranslation();
+  const { accountId = "" } = useParams();
+  const workspace = useCurrentWorkspace();
+  const w = workspace.id;
+  const qc = useQueryClient();
+  const canManage = ["owner", "manager"].includes(workspace.role);
+  const networks = useNetworks();
+  const [reconnecting, setReconnecting] = useState(false);
+
+  const account = useQuery({
+    queryKey: [...keys.accounts(w), accountId],
+    queryFn: () => call<SocialAccount>("GET", paths.account(w, accountId)),
+  });
+  const sync = useQuery({
+    queryKey: syncKey(w, accountId),
+    queryFn: () => call<SyncStatus>("GET", `${paths.account(w, accountId)}/sync`),
+  });
+  const interactions = useQuery({
+    queryKey: interactionsKey(w, accountId),
+    queryFn: () =>
+      call<{ items: Interaction[]; nextCursor: string | null }>("GET", `/api/workspaces/${w}/interactions`, {
+        query: { accountId, limit: 30 },
+      }),
+  });
+  const metrics = useQuery({
+    queryKey: metricsKey(w, accountId),
+    queryFn: () =>
+      call<{ latest: AccountPoint | null; series: AccountPoint[] }>("GET", `${paths.account(w, accountId)}/metrics`),
+  });
+  const refreshAll = () =>
+    Promise.all([
+      qc.invalidateQueries({ queryKey: keys.accounts(w) }),
+      qc.invalidateQueries({ queryKey: syncKey(w, accountId) }),
+      qc.invalidateQueries({ queryKey: interactionsKey(w, accountId) }),
+      qc.invalidateQueries({ queryKey: metricsKey(w, accountId) }),
+    ]);
+
+  const syncNow = useAction(() => call<SyncNowResponse>("POST", `${paths.account(w, accountId)}/sync`), {
+    onSuccess: async (r) => {
+      if (r.result.status === "ok") notifySuccess(t("accountDetail.synced", { count: r.result.inserted }));
+      await refreshAll();
+    },
+  });
+
+  if (account.isPending) return <PageLoader />;
+  if (account.isError) return <ErrorState error={account.error} onRetry={() => account.refetch()} />;
+  const a = account.data;
+  const network = networks.data?.find((n) => n.id === a.network);
+  const s = sync.data;
+
+  return (
+    <>
+      <Anchor component={Link} to=".." relative="path" size="sm" mb="xs" display="inline-flex">
+        <Group gap={4}>
+          <IconArrowLeft size={14} aria-hidden />
+          {t("accountDetail.back")}
+        </Group>
+      </Anchor>
+      <PageTitle
+        title={a.displayName}
+        subtitle={
+          <Group gap="xs" component="span">
+            <Badge variant="light" color={networkColor(a.network)}>
+              {network?.label ?? a.network}
+            </Badge>
+            {a.handle && <span>{a.handle}</span>}
+          </Group>
+        }
+        actions={
+          canManage && s?.canSync ? (
+            <Button
+              leftSection={<IconRefresh size={16} />}
+              loading={syncNow.isPending}
+              disabled={a.status !== "active"}
+              onClick={() => syncNow.mutate(undefined)}
+            >
+              {t("accountDetail.syncNow")}
+            </Button>
+          ) : null
+        }
+      />
+      <Stack gap="lg">
+        {a.status === "reconnect_needed" && (
+          <Alert color="red" title={t("accountDetail.reconnectTitle")} data-testid="reconnect-alert">
+            <Stack gap="xs" align="flex-start">
+              <Text size="sm">{t("accountDetail.reconnectText")}</Text>
+              {a.statusReason && (
+                <Text size="sm" c="red.9">
+                  {t("accountDetail.networkSaid", { reason: a.statusReason })}
+                </Text>
+              )}
+              {canManage && network && (
+                <Button color="red" leftSection={<IconRefresh size={16} />} onClick={() => setReconnecting(true)}>
+                  {t("accounts.reconnect")}
+                </Button>
+              )}
+            </Stack>
+          </Alert>
+        )}
+
+        <SimpleGrid cols={{ base: 1, md: 2 }}>
+          <Card withBorder radius="md">
+            <Title order={2} size="h5" mb="sm">
+              {t("accountDetail.statusTitle")}
+            </Title>
+            <Stack gap={6}>
+              <Group gap="xs">
+                <Text size="sm" c="dimmed" w={170}>
+                  {t("accounts.status")}
+                </Text>
+                <Badge color={a.status === "active" ? "teal" : a.status === "reconnect_needed" ? "red" : "gray"}>
+                  {t(`accounts.statuses.${a.status}`)}
+                </Badge>
+              </Group>
+              <Group gap="xs">
+                <Text size="sm" c="dimmed" w={170}>
+                  {t("accountDetail.lastSync")}
+                </Text>
+                <Text size="sm">{s?.canSync ? formatDateTime(s.lastSyncedAt) : t("accountDetail.notSynced")}</Text>
+              </Group>
+              {s?.nextSyncNotBefore && (
+                <Group gap="xs">
+                  <Text size="sm" c="dimmed" w={170}>
+                    {t("accountDetail.waitUntil")}
+                  </Text>
+                  <Text size="sm">{formatDateTime(s.nextSyncNotBefore)}</Text>
+                </Group>
+              )}
+              {s?.lastSyncError && (
+                <Alert color="orange" variant="light" p="xs" title={t("accountDetail.lastError")}>
+                  <Text size="xs">{formatDateTime(s.lastSyncErrorAt)}</Text>
+                  <Text size="sm" style={{ wordBreak: "break-word" }}>
+                    {s.lastSyncError}
+                  </Text>
+                </Alert>
+              )}
+              {s?.backfillPending && (
+                <Text size="xs" c="dimmed">
+                  {t("accountDetail.backfill")}
+                </Text>
+              )}
+            </Stack>
+          </Card>
+
+          <Card withBorder radius="md">
+            <Title order={2} size="h5" mb="sm">
+              {t("accountDetail.audienceTitle")}
+            </Title>
+            {metrics.isError ? (
+              <ErrorState error={metrics.error} onRetry={() => metrics.refetch()} />
+            ) : (
+              <Stack gap="sm">
+                <SimpleGrid cols={3}>
+                  {(["followers", "following", "posts"] as const).map((k) => (
+                    <div key={k}>
+                      <Text size="xl" fw={700} data-testid={`counter-${k}`}>
+                        {formatCount(metrics.data?.latest?.[k])}
+                      </Text>
+                      <Text size="xs" c="dimmed">
+                        {t(`accountDetail.counters.${k}`)}
+                      </Text>
+                    </div>
+                  ))}
+                </SimpleGrid>
+                <FollowersSparkline
+                  points={(metrics.data?.series ?? []).flatMap((p) =>
+                    p.followers == null ? [] : [{ at: p.takenAt, value: p.followers }],
+                  )}
+                  label={t("accountDetail.sparkline")}
+                  emptyLabel={t("accountDetail.noSeries")}
+                />
+                {metrics.data?.latest && (
+                  <Text size="xs" c="dimmed">
+                    {t("accountDetail.takenAt", { at: formatDateTime(metrics.data.latest.takenAt) })}
+                  </Text>
+                )}
+              </Stack>
+            )}
+          </Card>
+        </SimpleGrid>
+
+        <section aria-labelledby="recent-interactions">
+          <Title order={2} size="h4" mb="sm" id="recent-interactions">
+            {t("accountDetail.interactionsTitle")}
+          </Title>
+          {interactions.isPending ? (
+            <PageLoader />
+          ) : interactions.isError ? (
+            <ErrorState error={interactions.error} onRetry={() => interactions.refetch()} />
+          ) : interactions.data.items.length === 0 ? (
+            <EmptyState title={t("accountDetail.noInteractions")}>
+              {s?.canSync ? t("accountDetail.noInteractionsText") : t("accountDetail.cannotSync")}
+            </EmptyState>
+          ) : (
+            <Stack gap="xs" data-testid="interactions">
+              {interactions.data.items.map((i) => (
+                <InteractionRow key={i.id} item={i} workspaceId={w} />
+              ))}
+            </Stack>
+          )}
+        </section>
+      </Stack>
+      {reconnecting && network && (
+        <ConnectModal
+          workspaceId={w}
+          network={network}
+          account={a}
+          onClose={() => {
+            setReconnecting(false);
+            void refreshAll();
+          }}
+        />
+      )}
+    </>
+  );
+}
+
+function InteractionRow({ item, workspaceId }: { item: Interaction; workspaceId: string }) {
+  const { t } = useTranslation();
+  const Icon = KIND_ICON[item.kind];
+  const who = item.author.name || item.author.handle || t("accountDetail.someone");
+  return (
+    <Card withBorder radius="sm" p="sm" data-kind={item.kind}>
+      <Group align="flex-start" wrap="nowrap" gap="sm">
+        <Tooltip label={t(`accountDetail.kinds.${item.kind}`)}>
+          <Avatar
+            color={KIND_COLOR[item.kind]}
+            radius="xl"
+            size="md"
+            aria-label={t(`accountDetail.kinds.${item.kind}`)}
+          >
+            <Icon size={18} />
+          </Avatar>
+        </Tooltip>
+        <Stack gap={2} style={{ flex: 1, minWidth: 0 }}>
+          <Group gap={6} wrap="wrap">
+            <Text size="sm" fw={600}>
+              {who}
+            </Text>
+            {item.author.handle && item.author.name && (
+              <Text size="xs" c="dimmed">
+                @{item.author.handle.replace(/^@/, "")}
+              </Text>
+            )}
+            <Text size="xs" c="dimmed">
+              · {t(`accountDetail.kindsVerb.${item.kind}`)} · {formatDateTime(item.occurredAt)}
+            </Text>
+          </Group>
+          {item.text && (
+            <Text size="sm" style={{ whiteSpace: "pre-wrap", wordBreak: "break-word" }}>
+              {item.text}
+            </Text>
+          )}
+          <Group gap="md">
+            {item.url && (
+              <Anchor href={item.url} target="_blank" rel="noreferrer noopener" size="xs">
+                <Group gap={2} component="span">
+                  {t("accountDetail.onNetwork")}
+                  <IconExternalLink size={12} aria-hidden />
+                </Group>
+              </Anchor>
+            )}
+            {item.postId && (
+              <Anchor component={Link} to={`/w/${workspaceId}/calendar/posts/${item.postId}`} size="xs">
+                {t("accountDetail.ourPost")}
+              </Anchor>
+            )}
+          </Group>
+        </Stack>
+      </Group>
+    </Card>
+  );
+}
