@@ -5,7 +5,7 @@ import path from "node:path";
 import type { ParsedMail } from "mailparser";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { containsText, value, visible } from "./assert.js";
+import { containsText, count, value, visible } from "./assert.js";
 import {
   freshDatabase,
   type Inbox,
@@ -19,16 +19,19 @@ import {
 } from "./harness.js";
 
 /**
- * Issue 5's curation scenario in a real browser against a real server: subscribe to a loopback site by
- * its address (autodiscovery through <link rel=alternate>) → its item appears → save it to a topic with a
- * comment (the page's title and image fetched) → share it into the composer (prefilled) → build the
- * press review, reorder, comment → send it → the e-mail arrives at a real SMTP server with both parts.
+ * Issue 5's curation scenario in a real browser against a real server: subscribe in the reader to a
+ * loopback site by its address (autodiscovery through <link rel=alternate>) → its item appears → save it
+ * to a new topic with a comment → save another page through the bookmarklet's page (title, description and
+ * image fetched) → share into the composer (prefilled) → build the press review, reorder, comment → send
+ * it → the e-mail arrives at a real SMTP server with both parts.
  */
 const OWNER = { name: "Camille Martin", email: "camille@agence.example", password: "une-phrase-de-passe" };
 const WORKSPACE = "Musée des Confluences";
 const TZ = "Europe/Paris";
 const ARTICLE_TITLE = "Lumières du Nord : l'exposition qui bat tous les records";
 const INSIGHT = "Belle couverture 👏 à relayer avec « nos » visuels";
+const INTERVIEW_TITLE = "« Dans les coulisses de Lumières du Nord », entretien";
+const INTERVIEW_INSIGHT = "Pour la newsletter ✉️";
 const CLIENT = "direction@musee.example";
 
 let relais: RelaisProcess;
@@ -75,6 +78,13 @@ function startSite(): Promise<void> {
 <meta property="og:description" content="Plus de 100 000 visiteurs en un mois : un record pour le musée.">
 <meta property="og:image" content="${base}/images/expo.png">
 <meta property="og:site_name" content="La Gazette des musées"></head><body><article>…</article></body></html>`);
+    } else if (req.url === "/articles/entretien") {
+      res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+      res.end(`<!doctype html><html><head><title>Entretien</title>
+<meta property="og:title" content="${INTERVIEW_TITLE}">
+<meta property="og:description" content="La commissaire de l'exposition raconte les coulisses.">
+<meta property="og:image" content="${base}/images/expo.png">
+<meta property="og:site_name" content="Radio Culture"></head><body></body></html>`);
     } else if (req.url === "/images/expo.png") {
       // 1×1 PNG
       res.writeHead(200, { "content-type": "image/png" });
@@ -94,22 +104,6 @@ function startSite(): Promise<void> {
       resolve();
     }),
   );
-}
-
-/** A JSON API call from the signed-in page (session cookie + CSRF token), for the steps without a UI. */
-async function apiCall<T>(method: string, url: string, body?: unknown): Promise<{ status: number; json: T }> {
-  return page.evaluate(
-    async ({ method, url, body }) => {
-      const session = await (await fetch("/api/auth/session")).json();
-      const res = await fetch(url, {
-        method,
-        headers: { "content-type": "application/json", "x-csrf-token": session.csrfToken },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      return { status: res.status, json: await res.json() };
-    },
-    { method, url, body },
-  ) as Promise<{ status: number; json: T }>;
 }
 
 beforeAll(async () => {
@@ -163,60 +157,76 @@ describe("veille → curation → composer → press review e-mail", () => {
     expect(workspaceUrl).not.toBe("");
   });
 
-  it("subscribes by the site's address (autodiscovery) and the item appears", async () => {
-    const w = workspaceUrl.split("/w/")[1];
-    // The reader UI is another feature's; the subscription goes through its API, as the reader does.
-    const sub = await apiCall<{ status: string; feed: { title: string }; newItems: number }>(
-      "POST",
-      `/api/workspaces/${w}/veille/feeds`,
-      { url: `${siteUrl}/` },
-    );
-    expect(sub.status, JSON.stringify(sub.json)).toBe(201);
-    expect(sub.json).toMatchObject({ status: "subscribed", feed: { title: "La Gazette des musées" } });
-    const items = await apiCall<{ items: Array<{ title: string; link: string }> }>(
-      "GET",
-      `/api/workspaces/${w}/veille/items`,
-    );
-    const item = items.json.items.find((i) => i.title === ARTICLE_TITLE);
-    expect(item?.link).toBe(`${siteUrl}/articles/lumieres-du-nord`);
-    itemLink = item?.link ?? "";
+  it("subscribes by the site's address in the reader (autodiscovery) and the item appears", async () => {
+    await page.goto(`${workspaceUrl}/veille`);
+    await visible(page.getByRole("heading", { name: "Veille", level: 1 }));
+    await page.getByRole("button", { name: "S'abonner", exact: true }).click();
+    const dialog = page.getByRole("dialog", { name: "S'abonner à un site ou à un flux" });
+    await dialog.getByRole("textbox", { name: "Adresse du site ou du flux" }).fill(`${siteUrl}/`);
+    await dialog.getByRole("button", { name: "S'abonner", exact: true }).click();
+    await visible(page.getByText("Abonné à « La Gazette des musées » : 1 article."));
+    const row = page.getByTestId("item-row").first();
+    await containsText(row, ARTICLE_TITLE);
+    itemLink = `${siteUrl}/articles/lumieres-du-nord`;
+    await screenshot(page, "reader");
   });
 
-  it("saves the item to a new topic with a comment; title, description and image come from the page", async () => {
+  it("saves the item from the reader to a new topic with a comment", async () => {
+    await page.getByTestId("item-row").first().getByTestId("item-title").click();
+    const reader = page.getByTestId("item-reader");
+    await visible(reader);
+    await reader.getByRole("button", { name: "Enregistrer dans un sujet" }).click();
+    const dialog = page.getByRole("dialog", { name: ARTICLE_TITLE });
+    // No topic yet: the dialog creates one.
+    await dialog.getByRole("textbox", { name: "Nom du nouveau sujet" }).fill("Revue culture 🎨");
+    await dialog.getByRole("textbox", { name: "Votre avis" }).fill(INSIGHT);
+    await screenshot(page, "save-item");
+    await dialog.getByRole("button", { name: "Enregistrer", exact: true }).click();
+    await visible(page.getByText("Lien enregistré."));
+
     await page.goto(`${workspaceUrl}/curation`);
     await visible(page.getByRole("heading", { name: "Curation", level: 1 }));
-    await visible(page.getByText("Aucun sujet pour l'instant"));
-    await page.getByRole("button", { name: "Nouveau sujet" }).first().click();
-    const dialog = page.getByRole("dialog", { name: "Nouveau sujet" });
-    await dialog.getByRole("textbox", { name: "Nom du sujet" }).fill("Revue culture 🎨");
-    await dialog.getByRole("button", { name: "Créer le sujet" }).click();
-    await page.waitForURL(/\/curation\/topics\/[0-9a-f-]{36}$/);
-    await visible(page.getByText("Aucun lien dans ce sujet"));
-
-    // The bookmarklet's target: the save page with the address and the title of the page being read.
-    await page.goto(
-      `${workspaceUrl}/curation/save?url=${encodeURIComponent(itemLink)}&title=${encodeURIComponent("La Gazette")}`,
-    );
-    await value(page.getByRole("textbox", { name: "Titre" }), ARTICLE_TITLE);
-    await value(
-      page.getByRole("textbox", { name: "Description" }),
-      "Plus de 100 000 visiteurs en un mois : un record pour le musée.",
-    );
-    await visible(page.getByTestId("link-preview").locator("img"));
-    await expect.poll(() => page.getByRole("textbox", { name: "Sujet" }).inputValue()).toBe("Revue culture 🎨");
-    await page.getByRole("textbox", { name: "Votre avis" }).fill(INSIGHT);
-    await screenshot(page, "save-link");
-    await page.getByRole("button", { name: "Enregistrer", exact: true }).click();
+    await page.getByTestId("topic-card").filter({ hasText: "Revue culture 🎨" }).click();
     await page.waitForURL(/\/curation\/topics\/[0-9a-f-]{36}$/);
     const card = page.getByTestId("entry-card");
     await visible(card.getByRole("link", { name: ARTICLE_TITLE }));
     await containsText(card.getByTestId("entry-insight"), INSIGHT);
     await containsText(card, "La Gazette des musées");
+    await containsText(card, "Plus de 100 000 visiteurs en un mois pour l'exposition du musée.");
+  });
+
+  it("saves another page through the bookmarklet's page: title, description and image fetched", async () => {
+    await page.goto(`${workspaceUrl}/curation`);
+    const href = await page.getByTestId("bookmarklet").getAttribute("href");
+    expect(href).toMatch(/^javascript:/);
+    expect(href).toContain(`${workspaceUrl}/curation/save`);
+    await page.goto(
+      `${workspaceUrl}/curation/save?url=${encodeURIComponent(`${siteUrl}/articles/entretien`)}&title=${encodeURIComponent("Entretien")}`,
+    );
+    await value(page.getByRole("textbox", { name: "Titre" }), INTERVIEW_TITLE);
+    await value(
+      page.getByRole("textbox", { name: "Description" }),
+      "La commissaire de l'exposition raconte les coulisses.",
+    );
+    await visible(page.getByTestId("link-preview").locator("img"));
+    await expect.poll(() => page.getByRole("textbox", { name: "Sujet" }).inputValue()).toBe("Revue culture 🎨");
+    await page.getByRole("textbox", { name: "Votre avis" }).fill(INTERVIEW_INSIGHT);
+    await screenshot(page, "save-link");
+    await page.getByRole("button", { name: "Enregistrer", exact: true }).click();
+    await page.waitForURL(/\/curation\/topics\/[0-9a-f-]{36}$/);
+    await count(page.getByTestId("entry-card"), 2);
+    // Newest first.
+    await containsText(page.getByTestId("entry-card").first(), INTERVIEW_TITLE);
+    await containsText(page.getByTestId("entry-card").first(), "Radio Culture");
     await screenshot(page, "topic");
   });
 
   it("shares the entry into the composer, prefilled with the comment and the link", async () => {
-    await page.getByRole("link", { name: "Partager dans une publication" }).click();
+    await page
+      .getByTestId("entry-card")
+      .filter({ hasText: ARTICLE_TITLE })
+      .getByRole("link", { name: "Partager dans une publication" })
+      .click();
     await page.waitForURL(/\/calendar\/new\?/);
     await visible(page.getByRole("heading", { name: "Nouvelle publication", level: 1 }));
     await value(page.getByRole("textbox", { name: "Texte", exact: true }), INSIGHT);
@@ -230,10 +240,16 @@ describe("veille → curation → composer → press review e-mail", () => {
     await expect.poll(() => page.getByRole("textbox", { name: "Sujet" }).inputValue()).toBe("Revue culture 🎨");
     await page.getByRole("button", { name: "Préparer la revue" }).click();
     await page.waitForURL(/\/curation\/reviews\/[0-9a-f-]{36}$/);
-    await visible(page.getByTestId("review-item").getByRole("link", { name: ARTICLE_TITLE }));
-    await value(page.getByRole("textbox", { name: "Votre commentaire" }), INSIGHT);
+    const items = page.getByTestId("review-item");
+    await count(items, 2);
+    await containsText(items.nth(0), INTERVIEW_TITLE);
+    await containsText(items.nth(1), ARTICLE_TITLE);
+    // The reader's article first: up on the second item.
+    await items.nth(1).getByRole("button", { name: "Monter" }).click();
+    await containsText(items.nth(0), ARTICLE_TITLE);
+    await value(items.nth(0).getByRole("textbox", { name: "Votre commentaire" }), INSIGHT);
     await page.getByRole("textbox", { name: "Introduction" }).fill("Bonjour à toutes et à tous,\n\nvoici la semaine.");
-    await page.getByRole("textbox", { name: "Votre commentaire" }).fill("À lire en priorité : « un record ».");
+    await items.nth(0).getByRole("textbox", { name: "Votre commentaire" }).fill("À lire en priorité : « un record ».");
     await page.getByRole("button", { name: "Enregistrer", exact: true }).click();
     await visible(page.getByText("Revue de presse enregistrée."));
     const recipients = page.getByRole("textbox", { name: "Destinataires" });
@@ -251,6 +267,9 @@ describe("veille → curation → composer → press review e-mail", () => {
     expect(mail.text).toContain(`1. ${ARTICLE_TITLE}`);
     expect(mail.text).toContain("   À lire en priorité : « un record ».");
     expect(mail.text).toContain(`Lire l'article\u00a0: ${itemLink}`);
+    expect(mail.text).toContain(`2. ${INTERVIEW_TITLE}`);
+    expect(mail.text).toContain(`   ${INTERVIEW_INSIGHT}`);
+    expect(mail.text.indexOf(ARTICLE_TITLE)).toBeLessThan(mail.text.indexOf(INTERVIEW_TITLE));
     const html = mail.html as string;
     expect(html).toContain(`href="${itemLink}"`);
     expect(html).toContain("À lire en priorité : « un record ».");
