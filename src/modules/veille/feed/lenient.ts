@@ -20,6 +20,8 @@ function escapeAttr(s: string): string {
 }
 
 const NAME = /^[A-Za-z_][\w.:-]*$/;
+/** Elements that never sit inside a text element: opening one there means the text element was left open. */
+const STRUCTURE = new Set(["item", "entry", "channel", "feed"]);
 /** Text-only feed elements: one of them opening while another is open means the other was left unclosed. */
 const LEAF = new Set([
   "title",
@@ -47,7 +49,9 @@ export function repairXml(text: string): string {
       onopentag(name, attribs) {
         if (!NAME.test(name)) return;
         const top = stack[stack.length - 1];
-        if (top && LEAF.has(top.toLowerCase()) && LEAF.has(name.toLowerCase())) out.push(`</${stack.pop()}>`);
+        const lower = name.toLowerCase();
+        if (top && LEAF.has(top.toLowerCase()) && (LEAF.has(lower) || STRUCTURE.has(lower)))
+          out.push(`</${stack.pop()}>`);
         let tag = `<${name}`;
         for (const [k, v] of Object.entries(attribs)) if (NAME.test(k)) tag += ` ${k}="${escapeAttr(v ?? "")}"`;
         out.push(`${tag}>`);

@@ -20,6 +20,7 @@ import {
   Tooltip,
 } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
+import { notifications } from "@mantine/notifications";
 import {
   IconBell,
   IconChecks,
@@ -255,7 +256,9 @@ export default function VeillePage() {
   const fetchNow = async (feedId: string) => {
     try {
       const r = await call<{ outcome: string; newItems: number }>("POST", paths.fetchNow(w, feedId));
-      notifySuccess(t(`veille.fetchOutcome.${r.outcome}`, { count: r.newItems }));
+      const message = t(`veille.fetchOutcome.${r.outcome}`, { count: r.newItems });
+      if (r.outcome === "ok" || r.outcome === "not_modified") notifySuccess(message);
+      else notifications.show({ color: "orange", title: t("common.failed"), message, autoClose: 8000 });
       await qc.invalidateQueries({ queryKey: keys.all(w) });
     } catch (err) {
       showServerErrors(err);
@@ -455,7 +458,10 @@ export default function VeillePage() {
                 data-testid="feed-error"
               >
                 {selectedFeed.lastError.message}
-                {selectedFeed.lastError.detail ? ` (${selectedFeed.lastError.detail})` : ""} —{" "}
+                {selectedFeed.lastError.detail && selectedFeed.lastError.code !== "http_status"
+                  ? ` (${selectedFeed.lastError.detail})`
+                  : ""}{" "}
+                —{" "}
                 {t("veille.feedErrorSince", {
                   date: formatDateTime(selectedFeed.lastError.at),
                   count: selectedFeed.errorCount,
@@ -465,7 +471,7 @@ export default function VeillePage() {
             <Group gap="xs" wrap="wrap">
               <TextInput
                 ref={searchRef}
-                style={{ flex: 1, minWidth: 220 }}
+                style={{ flex: 1, minWidth: 280 }}
                 placeholder={t("veille.searchPlaceholder")}
                 aria-label={t("veille.search")}
                 leftSection={<IconSearch size={16} />}
@@ -474,7 +480,7 @@ export default function VeillePage() {
                 onChange={(e) => setSearch(e.currentTarget.value)}
               />
               <Select
-                w={150}
+                w={180}
                 aria-label={t("veille.filters.language")}
                 placeholder={t("veille.filters.anyLanguage")}
                 clearable
