@@ -357,3 +357,93 @@ describe("weekly schedule", () => {
     );
   });
 });
+
+describe("unhappy paths", () => {
+  it("a scheduled review left unsent by a crash is sent by the next tick, once", async () => {
+    const schedule = await t.ctx.db
+      .selectFrom("press_review_schedules")
+      .select(["id", "workspace_id", "topic_id"])
+      .executeTakeFirstOrThrow();
+    // The crash: the review was created for its period, the process died before sending it.
+    await t.ctx.db
+      .insertInto("press_reviews")
+      .values({
+        workspace_id: schedule.workspace_id,
+        topic_id: schedule.topic_id,
+        schedule_id: schedule.id,
+        title: "Revue reprise après redémarrage",
+        period_start: new Date("2026-11-10T07:00:00Z"),
+        period_end: new Date("2026-11-17T07:00:00Z"),
+        items: JSON.stringify([
+          {
+            entryId: entry.expo,
+            url: "https://presse.example/expo",
+            title: "Expo",
+            description: "",
+            imageUrl: null,
+            source: "presse.example",
+            comment: "",
+          },
+        ]),
+      })
+      .execute();
+    const before = received.length;
+    const far = new Date("2026-11-17T07:05:00Z"); // the schedule itself is not due then
+    expect((await runDueSchedules(t.ctx, far)).sent).toBe(1);
+    expect((await runDueSchedules(t.ctx, far)).sent).toBe(0);
+    await waitForMail(before + 1);
+    expect(received[before]?.subject).toBe("Revue reprise après redémarrage");
+  });
+
+  it("without SMTP a send is refused with a clear message, and a scheduled one is recorded as such", async () => {
+    const id = (await owner.post(`${base()}/reviews`, { topicId, ...period })).json().id;
+    t.ctx.mailer = { enabled: false, async send() {}, close() {} };
+    try {
+      const res = await owner.post(`${base()}/reviews/${id}/send`, { recipients: ["x@marque.fr"] });
+      expect(res.statusCode).toBe(409);
+      expect(res.json().error.message).toBe("L'envoi d'e-mails n'est pas configuré sur ce serveur (RELAIS_SMTP_URL).");
+      expect((await owner.get(`${base()}/reviews/${id}`)).json().status).toBe("draft");
+    } finally {
+      t.ctx.mailer = goodMailer;
+    }
+  });
+
+  it("link previews go through the SSRF guard: a loopback page is refused, an entry still saves with the reason", async () => {
+    const res = await owner.post(`${base()}/link-preview`, { url: "http://127.0.0.1:8080/admin" });
+    expect(res.statusCode).toBe(422);
+    expect(res.json().error.message).toBe(
+      "La page « http://127.0.0.1:8080/admin » n'a pas pu être lue (adresse interne refusée).",
+    );
+    const saved = await owner.post(`${base()}/topics/${topicId}/entries`, {
+      url: "http://169.254.169.254/latest/meta-data",
+    });
+    expect(saved.statusCode).toBe(201);
+    expect(saved.json()).toMatchObject({
+      fetchError: "blocked_address",
+      title: "http://169.254.169.254/latest/meta-data",
+    });
+  });
+
+  it("a viewer reads topics and reviews but cannot change them", async () => {
+    const viewer = await signUp(t, "stagiaire@agence.fr");
+    await t.ctx.db
+      .insertInto("memberships")
+      .values({ workspace_id: ws, user_id: viewer.user.id, role: "viewer" })
+      .execute();
+    expect((await viewer.get(`${base()}/topics`)).statusCode).toBe(200);
+    expect((await viewer.get(`${base()}/reviews`)).statusCode).toBe(200);
+    for (const res of [
+      await viewer.post(`${base()}/topics`, { name: "Pas le droit" }),
+      await viewer.post(`${base()}/topics/${topicId}/entries`, { url: "https://x.example/", title: "x" }),
+      await viewer.post(`${base()}/reviews`, { topicId, ...period }),
+      await viewer.request({
+        method: "PUT",
+        url: `${base()}/topics/${topicId}/review-schedule`,
+        payload: { weekday: 1, time: "08:00", recipients: ["a@b.fr"], title: "x" },
+      }),
+    ]) {
+      expect(res.statusCode).toBe(403);
+      expect(res.json().error.code).toBe("forbidden");
+    }
+  });
+});
