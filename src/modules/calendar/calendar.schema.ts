@@ -1,25 +1,12 @@
 import { z } from "zod";
-import type { PostStatus } from "../../db/schema.js";
 import { NETWORK_IDS } from "../../shared/networks/profiles.js";
+import { POST_STATUSES } from "../publishing/post-status.js";
 import { parseLocal } from "../scheduler/local-time.js";
 
 /** The longest range one calendar query may cover: two months, enough for a month view with its edges. */
 export const MAX_RANGE_DAYS = 62;
 
-export const POST_STATUSES = [
-  "draft",
-  "in_review",
-  "changes_requested",
-  "approved",
-  "scheduled",
-  "publishing",
-  "published",
-  "partially_published",
-  "failed",
-  "unconfirmed",
-  "missed",
-  "cancelled",
-] as const satisfies readonly PostStatus[];
+export { POST_STATUSES } from "../publishing/post-status.js";
 
 /** A comma-separated list in a query string ("a,b,c"), each item validated by `item`; at most 50 items. */
 function commaList<T extends z.ZodType<unknown, string>>(item: T) {

@@ -1,5 +1,21 @@
 import type { PostStatus, TargetStatus } from "../../db/schema.js";
 
+/** Every post status, in workflow order (the database's enum; the API's filters validate against it). */
+export const POST_STATUSES = [
+  "draft",
+  "in_review",
+  "changes_requested",
+  "approved",
+  "scheduled",
+  "publishing",
+  "published",
+  "partially_published",
+  "failed",
+  "unconfirmed",
+  "missed",
+  "cancelled",
+] as const satisfies readonly PostStatus[];
+
 /** Statuses a post reaches through its targets (the scheduler's side); the rest are the review workflow's. */
 export const DELIVERY_STATUSES: readonly PostStatus[] = [
   "scheduled",

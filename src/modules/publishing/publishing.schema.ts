@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { parseLocal } from "../scheduler/local-time.js";
 import { workspaceIdParams } from "../workspaces/workspaces.schema.js";
+import { POST_STATUSES } from "./post-status.js";
 
 /** Zod contracts of the publishing domain: campaigns, tags, posts and variants, comments, events, approvals. */
 
@@ -114,31 +115,22 @@ const postFields = {
     .meta({ description: "One entry per account the post goes to, with its variant" }),
 };
 
-export const createPostBody = z
-  .object(postFields)
-  .partial({
-    body: true,
-    plannedLocal: true,
-    linkUrl: true,
-    mediaIds: true,
-    campaignId: true,
-    tagIds: true,
-    options: true,
-  })
-  .strict();
+/** Everything but the accounts may be left out of a new post; a patch may leave out anything but its version. */
+const optionalOnCreate = {
+  body: true,
+  plannedLocal: true,
+  linkUrl: true,
+  mediaIds: true,
+  campaignId: true,
+  tagIds: true,
+  options: true,
+} as const;
+
+export const createPostBody = z.object(postFields).partial(optionalOnCreate).strict();
 
 export const updatePostBody = z
   .object({ ...postFields, version: z.number().int().min(1).meta({ description: "The version you edited" }) })
-  .partial({
-    body: true,
-    plannedLocal: true,
-    linkUrl: true,
-    mediaIds: true,
-    campaignId: true,
-    tagIds: true,
-    options: true,
-    targets: true,
-  })
+  .partial({ ...optionalOnCreate, targets: true })
   .strict();
 
 export const checkDraftBody = z
@@ -147,22 +139,7 @@ export const checkDraftBody = z
   .strict();
 
 export const postListQuery = z.object({
-  status: z
-    .enum([
-      "draft",
-      "in_review",
-      "changes_requested",
-      "approved",
-      "scheduled",
-      "publishing",
-      "published",
-      "partially_published",
-      "failed",
-      "unconfirmed",
-      "missed",
-      "cancelled",
-    ])
-    .optional(),
+  status: z.enum(POST_STATUSES).optional(),
   campaignId: z.uuid().optional(),
   tagId: z.uuid().optional(),
   accountId: z.uuid().optional(),

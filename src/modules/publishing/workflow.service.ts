@@ -26,6 +26,18 @@ export interface Actor {
   via?: "app" | "link";
 }
 
+/** One audit entry about a post, in the transaction of the change it records. */
+function auditPost(
+  trx: repo.Db,
+  workspaceId: string,
+  actorUserId: string | null,
+  action: string,
+  postId: string,
+  data: Record<string, unknown>,
+) {
+  return audit.record({ db: trx }, { workspaceId, actorUserId, action, targetType: "post", targetId: postId, data });
+}
+
 const actorOf = (user: AuthUser): Actor => ({ userId: user.id, label: user.name, via: "app" });
 
 export function postUrl(ctx: AppContext, workspaceId: string, postId: string): string {
@@ -120,20 +132,17 @@ export async function decide(
       toStatus: to,
       detail: { via: actor.via ?? "app", ...(comment ? { comment } : {}) },
     });
-    await audit.record(
-      { db: trx },
+    await auditPost(
+      trx,
+      workspaceId,
+      actor.userId,
+      decision === "approve" ? "post.approved" : "post.changes_requested",
+      post.id,
       {
-        workspaceId,
-        actorUserId: actor.userId,
-        action: decision === "approve" ? "post.approved" : "post.changes_requested",
-        targetType: "post",
-        targetId: post.id,
-        data: {
-          by: actor.label,
-          via: actor.via ?? "app",
-          excerpt: excerpt(post.body),
-          ...(comment ? { comment } : {}),
-        },
+        by: actor.label,
+        via: actor.via ?? "app",
+        excerpt: excerpt(post.body),
+        ...(comment ? { comment } : {}),
       },
     );
     if (inTransaction) await inTransaction(trx);
@@ -284,17 +293,10 @@ export async function schedule(
         detail,
       });
     }
-    await audit.record(
-      { db: trx },
-      {
-        workspaceId,
-        actorUserId: user.id,
-        action: prev === "scheduled" ? "post.rescheduled" : "post.scheduled",
-        targetType: "post",
-        targetId: postId,
-        data: { ...detail, excerpt: excerpt(post.body) },
-      },
-    );
+    await auditPost(trx, workspaceId, user.id, prev === "scheduled" ? "post.rescheduled" : "post.scheduled", postId, {
+      ...detail,
+      excerpt: excerpt(post.body),
+    });
     return rows;
   });
   // After the commit: the job may run at once and must find the target scheduled. If the queue is
@@ -348,10 +350,7 @@ export async function unschedule(ctx: AppContext, user: AuthUser, workspaceId: s
         toStatus: "pending",
       });
     }
-    await audit.record(
-      { db: trx },
-      { workspaceId, actorUserId: user.id, action: "post.unscheduled", targetType: "post", targetId: postId, data: {} },
-    );
+    await auditPost(trx, workspaceId, user.id, "post.unscheduled", postId, {});
   });
   return viewPost(ctx, workspaceId, postId, locale);
 }

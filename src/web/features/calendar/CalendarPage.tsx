@@ -147,7 +147,34 @@ export default function CalendarPage() {
     navigate(`posts/${(arg.event.extendedProps.entry as CalendarEntry).postId}`);
   };
 
-  const options = (list: { value: string; label: string }[]) => list;
+  const filterFields: { key: keyof Filters; label: string; width: number; data: { value: string; label: string }[] }[] =
+    [
+      {
+        key: "accounts",
+        label: "account",
+        width: 200,
+        data: (accounts.data ?? []).map((a) => ({ value: a.id, label: a.displayName })),
+      },
+      {
+        key: "networks",
+        label: "network",
+        width: 160,
+        data: networks.map((n) => ({ value: n, label: networkLabel(n) })),
+      },
+      {
+        key: "campaigns",
+        label: "campaign",
+        width: 180,
+        data: (campaigns.data ?? []).map((c) => ({ value: c.id, label: c.name })),
+      },
+      { key: "tags", label: "tag", width: 160, data: (tags.data ?? []).map((x) => ({ value: x.id, label: x.name })) },
+      {
+        key: "statuses",
+        label: "status",
+        width: 180,
+        data: STATUSES.map((s) => ({ value: s, label: t(`postStatus.${s}`) })),
+      },
+    ];
   return (
     <>
       <PageTitle
@@ -173,46 +200,17 @@ export default function CalendarPage() {
       <CrisisBanner variant="banner" />
       <Paper withBorder p="sm" radius="md" mb="md">
         <Group gap="sm" align="flex-end" wrap="wrap">
-          <MultiSelect
-            label={t("calendar.filters.account")}
-            data={options((accounts.data ?? []).map((a) => ({ value: a.id, label: a.displayName })))}
-            value={filters.accounts}
-            onChange={(accounts) => setFilters((f) => ({ ...f, accounts }))}
-            clearable
-            w={200}
-          />
-          <MultiSelect
-            label={t("calendar.filters.network")}
-            data={networks.map((n) => ({ value: n, label: networkLabel(n) }))}
-            value={filters.networks}
-            onChange={(networks) => setFilters((f) => ({ ...f, networks }))}
-            clearable
-            w={160}
-          />
-          <MultiSelect
-            label={t("calendar.filters.campaign")}
-            data={(campaigns.data ?? []).map((c) => ({ value: c.id, label: c.name }))}
-            value={filters.campaigns}
-            onChange={(campaigns) => setFilters((f) => ({ ...f, campaigns }))}
-            clearable
-            w={180}
-          />
-          <MultiSelect
-            label={t("calendar.filters.tag")}
-            data={(tags.data ?? []).map((x) => ({ value: x.id, label: x.name }))}
-            value={filters.tags}
-            onChange={(tags) => setFilters((f) => ({ ...f, tags }))}
-            clearable
-            w={160}
-          />
-          <MultiSelect
-            label={t("calendar.filters.status")}
-            data={STATUSES.map((s) => ({ value: s, label: t(`postStatus.${s}`) }))}
-            value={filters.statuses}
-            onChange={(statuses) => setFilters((f) => ({ ...f, statuses }))}
-            clearable
-            w={180}
-          />
+          {filterFields.map((f) => (
+            <MultiSelect
+              key={f.key}
+              label={t(`calendar.filters.${f.label}`)}
+              data={f.data}
+              value={filters[f.key]}
+              onChange={(value) => setFilters((current) => ({ ...current, [f.key]: value }))}
+              clearable
+              w={f.width}
+            />
+          ))}
           <SegmentedControl
             aria-label={t("calendar.colorBy")}
             value={colorBy}
