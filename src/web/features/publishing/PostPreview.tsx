@@ -1,7 +1,8 @@
 import { Anchor, Avatar, Badge, Group, Image, Paper, SimpleGrid, Stack, Text } from "@mantine/core";
-import { Fragment, type ReactNode } from "react";
+import { Fragment, type ReactNode, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { networkColor, networkLabel } from "./networks";
+import { foldedText, previewStyle } from "./preview-style";
 
 export interface PreviewMedia {
   id: string;
@@ -35,9 +36,113 @@ export function highlighted(text: string): ReactNode[] {
   });
 }
 
+/** The text as the network shows it, folded behind "… voir plus" where the network folds long texts. */
+function PreviewText({ text, network, prefix }: { text: string; network: string; prefix?: string }) {
+  const { t } = useTranslation();
+  const style = previewStyle(network);
+  const [open, setOpen] = useState(false);
+  const folded = style.seeMoreAt && !open ? foldedText(text, style.seeMoreAt) : null;
+  const shown = folded ?? text;
+  return (
+    <Text size="sm" style={{ whiteSpace: "pre-wrap", overflowWrap: "anywhere" }}>
+      {prefix && (
+        <Text span fw={600} size="sm">
+          {prefix}{" "}
+        </Text>
+      )}
+      {style.linksClickable ? highlighted(shown) : shown}
+      {folded !== null && (
+        <>
+          {"… "}
+          <Anchor component="button" type="button" size="sm" c="dimmed" onClick={() => setOpen(true)}>
+            {t("composer.seeMore")}
+          </Anchor>
+        </>
+      )}
+    </Text>
+  );
+}
+
+function PreviewMediaView({ media, network }: { media: PreviewMedia[]; network: string }) {
+  const { t } = useTranslation();
+  const style = previewStyle(network);
+  const src = (m: PreviewMedia) => m.thumbnailUrl ?? m.fileUrl ?? m.url;
+  const tile = (m: PreviewMedia, h: number | string, ratio?: number) =>
+    m.kind !== "video" ? (
+      <Image
+        key={m.id}
+        src={src(m)}
+        alt={m.altText}
+        radius={style.media === "carousel" ? 0 : "md"}
+        h={ratio ? undefined : h}
+        style={ratio ? { aspectRatio: String(ratio) } : undefined}
+        fit="cover"
+      />
+    ) : (
+      <Paper key={m.id} withBorder h={h} radius="md" p="xs" bg="dark.6">
+        <Text c="white" size="xs">
+          ▶ {m.altText || t("composer.video")}
+        </Text>
+      </Paper>
+    );
+  if (style.media === "carousel") {
+    // Instagram: one square at a time, a counter for the others.
+    const first = media[0] as PreviewMedia;
+    return (
+      <div style={{ position: "relative" }}>
+        {tile(first, "auto", 1)}
+        {media.length > 1 && (
+          <Badge pos="absolute" top={8} right={8} color="dark" variant="filled" size="sm">
+            1/{media.length}
+          </Badge>
+        )}
+      </div>
+    );
+  }
+  const shown = media.slice(0, 4);
+  return (
+    <SimpleGrid cols={shown.length === 1 ? 1 : 2} spacing={2}>
+      {shown.map((m) => tile(m, shown.length === 1 ? 220 : shown.length === 3 ? 110 : 120))}
+    </SimpleGrid>
+  );
+}
+
+function LinkCard({ url, network }: { url: string; network: string }) {
+  const style = previewStyle(network);
+  if (style.linkCard === "none") return null;
+  const host = safeHost(url);
+  if (style.linkCard === "large") {
+    return (
+      <Paper withBorder radius={0} bg="gray.1">
+        <Paper h={90} radius={0} bg="gray.3" aria-hidden />
+        <Stack gap={0} p="xs">
+          <Text size="xs" c="dimmed" tt="uppercase">
+            {host}
+          </Text>
+          <Anchor href={url} target="_blank" rel="noreferrer noopener" size="sm" fw={600} c="dark" lineClamp={2}>
+            {url}
+          </Anchor>
+        </Stack>
+      </Paper>
+    );
+  }
+  return (
+    <Paper withBorder radius="md" p="xs">
+      <Text size="xs" c="dimmed">
+        {host}
+      </Text>
+      <Anchor href={url} target="_blank" rel="noreferrer noopener" size="sm" style={{ overflowWrap: "anywhere" }}>
+        {url}
+      </Anchor>
+    </Paper>
+  );
+}
+
 /**
- * A simple, faithful preview of one target: the account's name and handle, the text as it will be
- * sent, the media grid and the link. Used by the composer and by the client's approval page.
+ * A modest likeness of one target as its network shows it: the account's avatar, name and handle, the
+ * text folded where the network folds it ("… voir plus"), the media as a grid or a carousel, the link
+ * card, and the row of reactions — drawn with the UI's own components, no network assets. Used by the
+ * composer and by the client's approval page.
  */
 export function PostPreview({
   network,
@@ -55,11 +160,26 @@ export function PostPreview({
   linkUrl?: string | null;
 }) {
   const { t } = useTranslation();
+  const style = previewStyle(network);
+  const body = text ? (
+    <PreviewText text={text} network={network} prefix={style.mediaFirst ? (handle ?? name) : undefined} />
+  ) : (
+    <Text size="sm" c="dimmed" fs="italic">
+      {t("composer.previewEmpty")}
+    </Text>
+  );
+  const mediaView = media.length > 0 ? <PreviewMediaView media={media} network={network} /> : null;
   return (
-    <Paper withBorder radius="md" p="md" aria-label={t("composer.previewOf", { network: networkLabel(network), name })}>
+    <Paper
+      withBorder
+      radius="md"
+      p="md"
+      data-network={network}
+      aria-label={t("composer.previewOf", { network: networkLabel(network), name })}
+    >
       <Stack gap="sm">
         <Group gap="sm" wrap="nowrap">
-          <Avatar color={networkColor(network)} radius="xl" aria-hidden>
+          <Avatar color={networkColor(network)} radius={style.avatar === "square" ? "sm" : "xl"} aria-hidden>
             {name.slice(0, 2).toUpperCase()}
           </Avatar>
           <Stack gap={0} style={{ minWidth: 0 }}>
@@ -74,52 +194,26 @@ export function PostPreview({
             {networkLabel(network)}
           </Badge>
         </Group>
-        {text ? (
-          <Text size="sm" style={{ whiteSpace: "pre-wrap", overflowWrap: "anywhere" }}>
-            {highlighted(text)}
-          </Text>
+        {style.mediaFirst ? (
+          <>
+            {mediaView}
+            {body}
+          </>
         ) : (
-          <Text size="sm" c="dimmed" fs="italic">
-            {t("composer.previewEmpty")}
-          </Text>
+          <>
+            {body}
+            {mediaView}
+            {linkUrl && !media.length && <LinkCard url={linkUrl} network={network} />}
+          </>
         )}
-        {media.length > 0 && (
-          <SimpleGrid cols={media.length === 1 ? 1 : 2} spacing={4}>
-            {media.map((m) =>
-              m.kind !== "video" ? (
-                <Image
-                  key={m.id}
-                  src={m.thumbnailUrl ?? m.fileUrl ?? m.url}
-                  alt={m.altText}
-                  radius="sm"
-                  h={media.length === 1 ? 220 : 120}
-                  fit="cover"
-                />
-              ) : (
-                <Paper key={m.id} withBorder h={120} radius="sm" p="xs" bg="dark.6">
-                  <Text c="white" size="xs">
-                    ▶ {m.altText || t("composer.video")}
-                  </Text>
-                </Paper>
-              ),
-            )}
-          </SimpleGrid>
-        )}
-        {linkUrl && (
-          <Paper withBorder radius="sm" p="xs" bg="gray.0">
-            <Text size="xs" c="dimmed">
-              {safeHost(linkUrl)}
-            </Text>
-            <Anchor
-              href={linkUrl}
-              target="_blank"
-              rel="noreferrer noopener"
-              size="sm"
-              style={{ overflowWrap: "anywhere" }}
-            >
-              {linkUrl}
-            </Anchor>
-          </Paper>
+        {style.actions.length > 0 && (
+          <Group gap="md" aria-hidden>
+            {style.actions.map((a) => (
+              <Text key={a} size="xs" c="dimmed">
+                {t(`composer.previewActions.${a}`)}
+              </Text>
+            ))}
+          </Group>
         )}
       </Stack>
     </Paper>
