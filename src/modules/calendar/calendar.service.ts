@@ -12,9 +12,19 @@ import { occurrencesBetween } from "./recurrence.js";
 
 const EXCERPT = 140;
 
-/** The first characters of a post's text, on one line, cut on a code point boundary. */
+/**
+ * The first characters of a post's text, on one line, cut on a code point boundary. Only the head of a long
+ * text is flattened (a month view shows ~800 excerpts of texts up to 63,206 characters): when the head alone
+ * holds more than `max` code points the cut is the same as on the whole text.
+ */
 export function excerpt(text: string, max = EXCERPT): string {
+  const headLength = max * 4;
+  if (text.length > headLength) {
+    const head = Array.from(text.slice(0, headLength).replace(/\s+/g, " ").trimStart());
+    if (head.length > max) return `${head.slice(0, max - 1).join("")}…`;
+  }
   const flat = text.replace(/\s+/g, " ").trim();
+  if (flat.length <= max) return flat; // fewer UTF-16 units than max: fewer code points too
   const chars = Array.from(flat);
   return chars.length <= max ? flat : `${chars.slice(0, max - 1).join("")}…`;
 }
@@ -53,16 +63,6 @@ export function localClock(tz: string): { tz: string; local(at: Date): string } 
   };
 }
 
-function present(
-  row: repo.RangeRow,
-  clock: ReturnType<typeof localClock>,
-  at: Date,
-  occurrenceOf: string | null,
-): CalendarEntry {
-  const tz = clock.tz;
-  return {
-    postId: row.id,
-    key: occurrenceOf ? `${occurrenceOf}@${at.toISOString()}` : row.id,
 /** Target statuses that need a human: their entry carries the reason. */
 const NEEDS_ATTENTION = new Set(["failed", "missed", "unconfirmed"]);
 
@@ -71,16 +71,26 @@ function targetError(t: repo.TargetJson, locale: Locale): CalendarEntry["targets
   return { code: t.error_code, explanation: explainPublishError(locale, t.error_code), message: t.error_message };
 }
 
+function present(
+  row: repo.RangeRow,
+  clock: ReturnType<typeof localClock>,
+  at: Date,
+  occurrenceOf: string | null,
+  locale: Locale,
+): CalendarEntry {
+  const tz = clock.tz;
+  const status = occurrenceOf ? occurrenceStatus(row.status) : row.status;
+  return {
+    postId: row.id,
+    key: occurrenceOf ? `${occurrenceOf}@${at.toISOString()}` : row.id,
     status,
     planned: isPlanned(status),
     excerpt: excerpt(row.body),
     linkUrl: row.link_url,
     scheduledAt: at.toISOString(),
     scheduledLocal: clock.local(at),
-  locale: Locale,
     timezone: tz,
     campaign:
-  const status = occurrenceOf ? occurrenceStatus(row.status) : row.status;
       row.campaign_id && row.campaign_name
         ? { id: row.campaign_id, name: row.campaign_name, color: row.campaign_color ?? "#228be6" }
         : null,
@@ -94,6 +104,7 @@ function targetError(t: repo.TargetJson, locale: Locale): CalendarEntry["targets
       status: occurrenceOf ? (t.status === "cancelled" ? "cancelled" : "scheduled") : t.status,
       externalUrl: occurrenceOf ? null : t.external_url,
       publishedAt: occurrenceOf || !t.published_at ? null : new Date(t.published_at).toISOString(),
+      error: occurrenceOf ? null : targetError(t, locale),
     })),
     recurrence: row.recurrence,
     evergreen: row.evergreen,
@@ -104,7 +115,6 @@ function targetError(t: repo.TargetJson, locale: Locale): CalendarEntry["targets
 }
 
 /** Series shown with their future occurrences: planned ones too (a draft series is shown as planned). */
-      error: occurrenceOf ? null : targetError(t, locale),
 const SERIES_CARRY_ON = new Set([
   "draft",
   "in_review",
@@ -154,6 +164,7 @@ export async function entriesBetween(
   to: Date,
   filters: repo.RangeFilters = {},
   lookups?: repo.Lookups,
+  locale: Locale = "fr",
 ): Promise<CalendarEntry[]> {
   const look = lookups ?? (await repo.lookups(ctx.db, workspaceId));
   const tz = look.timezone;
@@ -165,7 +176,6 @@ export async function entriesBetween(
   const wanted = filters.statuses ? new Set(filters.statuses) : null;
   const { statuses: _ignored, ...seriesFilters } = filters;
   const series = (await repo.findInRange(ctx.db, workspaceId, from, to, seriesFilters, look, true)).filter((s) =>
-  locale: Locale = "fr",
     SERIES_CARRY_ON.has(s.status),
   );
   if (!series.length) return entries;
