@@ -33,6 +33,7 @@ const TopicPage = lazy(() => import("../features/curation/TopicPage"));
 const SaveLinkPage = lazy(() => import("../features/curation/SaveLinkPage"));
 const ReviewsPage = lazy(() => import("../features/curation/ReviewsPage"));
 const ReviewPage = lazy(() => import("../features/curation/ReviewPage"));
+const AlertsPage = lazy(() => import("../features/veille/alerts/AlertsPage"));
 const VeillePage = lazy(() => import("../features/veille/reader/VeillePage"));
 
 function Lazy({ children }: { children: ReactNode }) {
@@ -158,18 +159,18 @@ export const router = createBrowserRouter([
                 ),
               },
               {
-                path: "veille/alerts",
-                element: (
-                  <Lazy>
-                    <AlertsPage />
-                  </Lazy>
-                ),
-              },
-              {
                 path: "veille",
                 element: (
                   <Lazy>
                     <VeillePage />
+                  </Lazy>
+                ),
+              },
+              {
+                path: "veille/alerts",
+                element: (
+                  <Lazy>
+                    <AlertsPage />
                   </Lazy>
                 ),
               },
