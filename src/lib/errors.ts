@@ -67,12 +67,12 @@ export type ErrorCode =
   | "mail_disabled"
   | "oauth_state_invalid"
   | "oauth_state_expired"
+  | "alert_query_invalid"
   | "feed_exists"
   | "not_a_feed"
   | "feed_unreachable"
   | "opml_invalid"
-  | "full_text_failed"
-  | "alert_query_invalid";
+  | "full_text_failed";
 
 const statusByCode: Record<ErrorCode, number> = {
   validation_failed: 400,
@@ -126,6 +126,9 @@ const statusByCode: Record<ErrorCode, number> = {
   media_fetch_failed: 422,
   post_not_movable: 409,
   no_free_slot: 409,
+  planned_time_nonexistent: 400,
+  planned_time_locked: 409,
+  crop_outside_image: 400,
   recurrence_invalid: 400,
   csv_unreadable: 400,
   csv_too_many_rows: 400,
@@ -136,17 +139,14 @@ const statusByCode: Record<ErrorCode, number> = {
   mail_disabled: 409,
   oauth_state_invalid: 400,
   oauth_state_expired: 400,
+  alert_query_invalid: 400,
   feed_exists: 409,
   not_a_feed: 422,
   feed_unreachable: 422,
   opml_invalid: 400,
   full_text_failed: 422,
-  alert_query_invalid: 400,
 };
 
-  planned_time_nonexistent: 400,
-  planned_time_locked: 409,
-  crop_outside_image: 400,
 export class AppError extends Error {
   readonly status: number;
   constructor(
@@ -182,10 +182,10 @@ export type Resource =
   | "entry"
   | "review"
   | "feed_item"
-  | "feed"
-  | "folder"
   | "alert"
-  | "alert_match";
+  | "alert_match"
+  | "feed"
+  | "folder";
 
 export const notFound = (resource: Resource) => new AppError("not_found", { resource });
 export const forbidden = () => new AppError("forbidden");
