@@ -240,11 +240,28 @@ describe("veille reader", () => {
     await count(rows(), 3);
   });
 
+  it("a folder is created, the feed moved into it: the folder shows the unread count and filters the items", async () => {
+    page.once("dialog", (d) => void d.accept("Presse locale 📰"));
+    await page.getByRole("button", { name: "Nouveau dossier" }).click();
+    const folder = page.getByTestId("folder-link");
+    await visible(folder);
+    await page.getByTestId("feed-link").click();
+    await page.getByRole("textbox", { name: "Ranger dans un dossier" }).click();
+    await page.getByRole("option", { name: "Presse locale 📰" }).click();
+    await containsText(folder, "Presse locale 📰");
+    await containsText(folder, "2");
+    await folder.getByText("Presse locale 📰").click();
+    await containsText(page.getByTestId("reader-heading"), "Presse locale 📰");
+    await count(rows(), 3);
+    await screenshot(page, "folder");
+    await page.getByText("Tous les articles", { exact: true }).click();
+  });
+
   it("the magazine view shows cards, and keys still work there", async () => {
     await page.locator("label", { hasText: "Magazine" }).click();
     await attribute(page.getByTestId("item-list"), "data-view", "magazine");
     await count(rows(), 3);
-    await page.locator("body").click({ position: { x: 5, y: 5 } });
+    // The view switch (a radio input) keeps the focus: shortcuts still work.
     await page.keyboard.press("j");
     await page.keyboard.press("s");
     await attribute(row(1), "data-starred", "false"); // it was starred: s toggles it off

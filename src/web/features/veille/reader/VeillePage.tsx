@@ -53,10 +53,12 @@ const PERIODS = { all: 0, day: 1, week: 7, month: 30 } as const;
 type Period = keyof typeof PERIODS;
 const LANGUAGES = ["fr", "en", "de", "es", "it", "pt", "nl"];
 
+/** Keys typed into a text field are the field's (radio buttons and switches are not text fields). */
 function typingIn(target: EventTarget | null): boolean {
   const el = target as HTMLElement | null;
   if (!el) return false;
-  return el.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(el.tagName);
+  if (el.tagName === "INPUT") return !["radio", "checkbox", "button"].includes((el as HTMLInputElement).type);
+  return el.isContentEditable || ["TEXTAREA", "SELECT"].includes(el.tagName);
 }
 
 /**
@@ -202,6 +204,9 @@ export default function VeillePage() {
         return;
       }
       if (document.querySelector(".mantine-Modal-content")) return;
+      // Enter on a focused button or link is that control's own action.
+      const tag = (e.target as HTMLElement | null)?.tagName;
+      if (e.key === "Enter" && (tag === "BUTTON" || tag === "A")) return;
       const item = list[cursor];
       switch (e.key) {
         case "j":
@@ -320,6 +325,15 @@ export default function VeillePage() {
     }
   };
 
+  const moveFeed = async (feedId: string, folderId: string | null) => {
+    try {
+      await call("PATCH", paths.feed(w, feedId), { body: { folderId } });
+      await refreshCounts();
+    } catch (err) {
+      showServerErrors(err);
+    }
+  };
+
   const unsubscribe = async (feedId: string, title: string) => {
     if (!window.confirm(t("veille.confirmUnsubscribe", { title }))) return;
     try {
@@ -396,6 +410,18 @@ export default function VeillePage() {
               <Group gap="xs" wrap="nowrap">
                 {selectedFeed && canEdit && (
                   <>
+                    {feeds.data.folders.length > 0 && (
+                      <Select
+                        size="xs"
+                        w={170}
+                        aria-label={t("veille.moveToFolder")}
+                        placeholder={t("veille.subscribe.noFolder")}
+                        clearable
+                        value={selectedFeed.folderId}
+                        onChange={(folderId) => void moveFeed(selectedFeed.id, folderId)}
+                        data={feeds.data.folders.map((f) => ({ value: f.id, label: f.name }))}
+                      />
+                    )}
                     <Tooltip label={t("veille.fetchNow")}>
                       <ActionIcon
                         variant="default"
