@@ -35,6 +35,7 @@ import { ComposerActions } from "./ComposerActions";
 import { type ComposerState, effective, emptyState, PLANNABLE, stateFromPost } from "./composer-state";
 import { MediaField } from "./MediaPicker";
 import { PostActivity } from "./PostActivity";
+import { PRESETS } from "./RenditionsPanel";
 import { SeriesPanel } from "./SeriesPanel";
 
 /**
@@ -241,6 +242,22 @@ function Composer({ post }: { post?: Post }) {
                             onChange={(mediaIds) => setVariant(id, { mediaIds })}
                           />
                         )}
+                        {/* Which crop of each image this account publishes (its rendition, made in "Cadrages"). */}
+                        <Select
+                          label={t("composer.imageFormat")}
+                          description={t("composer.imageFormatHint")}
+                          data={[
+                            { value: "original", label: t("composer.imageFormatOriginal") },
+                            ...PRESETS.map((p) => ({ value: p, label: p })),
+                          ]}
+                          value={typeof v?.options?.preset === "string" ? v.options.preset : "original"}
+                          readOnly={readOnly}
+                          allowDeselect={false}
+                          onChange={(preset) => {
+                            const { preset: _old, ...rest } = v?.options ?? {};
+                            setVariant(id, { options: preset && preset !== "original" ? { ...rest, preset } : rest });
+                          }}
+                        />
                       </Stack>
                     </Tabs.Panel>
                   );

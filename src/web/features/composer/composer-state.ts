@@ -8,7 +8,7 @@ export interface ComposerState {
   mediaIds: string[];
   accountIds: string[];
   /** Per account: null fields follow the base version. */
-  variants: Record<string, { body: string | null; mediaIds: string[] | null }>;
+  variants: Record<string, { body: string | null; mediaIds: string[] | null; options?: Record<string, unknown> }>;
   campaignId: string | null;
   tagIds: string[];
   scheduledLocal: string;
@@ -44,7 +44,10 @@ export function stateFromPost(post: Post, local: string | null): ComposerState {
     linkUrl: post.linkUrl ?? "",
     mediaIds: post.mediaIds ?? [],
     accountIds: live.map((t) => t.accountId),
-    variants: Object.fromEntries(live.map((t) => [t.accountId, { body: t.body, mediaIds: t.mediaIds }])),
+    // Target options (title, first comment, image format…) are kept: a save must not drop them.
+    variants: Object.fromEntries(
+      live.map((t) => [t.accountId, { body: t.body, mediaIds: t.mediaIds, options: t.options }]),
+    ),
     campaignId: post.campaign?.id ?? null,
     tagIds: post.tags.map((t) => t.id),
     scheduledLocal: local ?? "",
@@ -65,6 +68,7 @@ export function inputOf(s: ComposerState, plannable = true): PostInput {
       accountId,
       body: s.variants[accountId]?.body ?? null,
       mediaIds: s.variants[accountId]?.mediaIds ?? null,
+      ...(s.variants[accountId]?.options ? { options: s.variants[accountId]?.options } : {}),
     })),
   };
 }
