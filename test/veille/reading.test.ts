@@ -195,7 +195,7 @@ describe("stories", () => {
 
     const grouped = await list("limit=50", ws);
     expect(grouped.items).toHaveLength(3);
-    const lead = grouped.items.find((i) => i.story) as {
+    const lead = grouped.items.find((i) => i.story) as unknown as {
       id: string;
       story: { count: number; sources: { feedTitle: string }[] };
     };

@@ -5,7 +5,16 @@ import { emitItemsIngested } from "./events.js";
 import type { FeedRow } from "./feeds.repo.js";
 import * as items from "./items.repo.js";
 import { retentionDays } from "./retention.service.js";
-import { contentHash, excerpt, firstImage, jaccard, STORY_SIMILARITY, storyBands, titleTokens } from "./text.js";
+import {
+  contentHash,
+  excerpt,
+  firstImage,
+  jaccard,
+  quickLanguage,
+  STORY_SIMILARITY,
+  storyBands,
+  titleTokens,
+} from "./text.js";
 
 /**
  * Ingestion of a parsed feed into a workspace:
@@ -21,10 +30,19 @@ import { contentHash, excerpt, firstImage, jaccard, STORY_SIMILARITY, storyBands
 /** Items further apart than this are different stories, however alike their titles. */
 const STORY_WINDOW_MS = 48 * 3600_000;
 
+/** Cumulative milliseconds per ingestion stage in this process (the polling benchmark prints them). */
+export const ingestTimings = { prepare: 0, known: 0, insert: 0, stories: 0, emit: 0 };
+const since = (t: number) => performance.now() - t;
+
 export interface IngestResult {
   newIds: string[];
   /** New items whose feed wants the full text and that came with a summary only. */
   needFullText: string[];
+}
+
+/** Quick function-word check for French and English first, then franc (F's detectLanguage). */
+function languageOf(sample: string): string | null {
+  return quickLanguage(sample) ?? detectLanguage(sample);
 }
 
 function languageCode(raw: string | null | undefined): string | null {
@@ -33,8 +51,54 @@ function languageCode(raw: string | null | undefined): string | null {
   return m?.[1] ? m[1].toLowerCase() : null;
 }
 
+/** Characters of text given to language detection (its cost grows with the sample; 400 are plenty). */
+const LANGUAGE_SAMPLE = 400;
+
 /** A short feed text is likely a teaser: the full text is worth fetching below this many characters. */
 const SUMMARY_ONLY_CHARS = 600;
+
+/**
+ * For each new item, the most similar earlier item of another feed (same band, Jaccard ≥ 0.5 on title
+ * words, within 48 hours). One candidate query per feed fetch; the matching itself runs outside any transaction.
+ */
+async function findStories(
+  ctx: AppContext,
+  feed: FeedRow,
+  fresh: { id: string; item: items.NewItem }[],
+): Promise<{ id: string; candidate: items.StoryCandidate }[]> {
+  if (!fresh.length) return [];
+  const times = fresh.map((f) => f.item.published_at.getTime());
+  const pool = await items.storyCandidates(
+    ctx.db,
+    feed.workspace_id,
+    feed.id,
+    [...new Set(fresh.flatMap((f) => f.item.story_bands))],
+    new Date(Math.min(...times) - STORY_WINDOW_MS),
+    new Date(Math.max(...times) + STORY_WINDOW_MS),
+  );
+  if (!pool.length) return [];
+  const poolTokens = new Map<number, string[]>();
+  const out: { id: string; candidate: items.StoryCandidate }[] = [];
+  for (const { id, item } of fresh) {
+    const bands = new Set(item.story_bands);
+    const tokens = titleTokens(item.title);
+    let best: { i: number; score: number } | null = null;
+    for (let i = 0; i < pool.length; i++) {
+      const p = pool[i] as items.StoryCandidate;
+      if (Math.abs(p.published_at.getTime() - item.published_at.getTime()) > STORY_WINDOW_MS) continue;
+      if (!p.story_bands.some((b) => bands.has(b))) continue;
+      let pt = poolTokens.get(i);
+      if (!pt) {
+        pt = titleTokens(p.title);
+        poolTokens.set(i, pt);
+      }
+      const score = jaccard(tokens, pt);
+      if (score >= STORY_SIMILARITY && (!best || score > best.score)) best = { i, score };
+    }
+    if (best) out.push({ id, candidate: pool[best.i] as items.StoryCandidate });
+  }
+  return out;
+}
 
 export async function ingestFeed(
   ctx: AppContext,
@@ -43,6 +107,7 @@ export async function ingestFeed(
   options: { maxItems?: number; now?: Date } = {},
 ): Promise<IngestResult> {
   const now = options.now ?? new Date();
+  let t = performance.now();
   const cutoff = new Date(now.getTime() - (await retentionDays(ctx, feed.workspace_id)) * 86_400_000);
   const feedLanguage = languageCode(parsed.language) ?? feed.language;
   const seen = { guid: new Set<string>(), link: new Set<string>(), hash: new Set<string>() };
@@ -79,14 +144,16 @@ export async function ingestFeed(
       categories: entry.categories,
       enclosures,
       image_url: image ?? null,
-      language: detectLanguage(`${title}. ${text.slice(0, 3000)}`) ?? feedLanguage ?? null,
+      language: languageOf(`${title}. ${text.slice(0, LANGUAGE_SAMPLE)}`) ?? feedLanguage ?? null,
       published_at: published,
       story_bands: storyBands(titleTokens(title)),
       searchText: text,
       short: text.length < SUMMARY_ONLY_CHARS,
     });
   }
+  ingestTimings.prepare += since(t);
   if (!candidates.length) return { newIds: [], needFullText: [] };
+  t = performance.now();
 
   const known = await items.findKnown(
     ctx.db,
@@ -102,51 +169,42 @@ export async function ingestFeed(
   const fresh = candidates.filter(
     (c) => !knownGuids.has(c.guid) && !(c.link && knownLinks.has(c.link)) && !knownHashes.has(c.content_hash),
   );
+  ingestTimings.known += since(t);
   if (!fresh.length) return { newIds: [], needFullText: [] };
+  t = performance.now();
 
-  const inserted = await ctx.db.transaction().execute(async (trx) => {
-    const rows = await items.insertItems(
-      trx,
-      feed.workspace_id,
-      feed.id,
-      fresh.map(({ short: _s, ...i }) => i),
-    );
-    const byGuid = new Map(fresh.map((c) => [c.guid, c]));
-    const withBands = rows.filter((r) => (byGuid.get(r.guid)?.story_bands.length ?? 0) > 0);
-    if (withBands.length) {
-      const times = withBands.map((r) => (byGuid.get(r.guid) as items.NewItem).published_at.getTime());
-      const pool = await items.storyCandidates(
-        trx,
-        feed.workspace_id,
-        feed.id,
-        [...new Set(withBands.flatMap((r) => (byGuid.get(r.guid) as items.NewItem).story_bands))],
-        new Date(Math.min(...times) - STORY_WINDOW_MS),
-        new Date(Math.max(...times) + STORY_WINDOW_MS),
-      );
-      const poolTokens = pool.map((p) => titleTokens(p.title));
-      for (const r of withBands) {
-        const item = byGuid.get(r.guid) as items.NewItem;
-        const tokens = titleTokens(item.title);
-        let best: { i: number; score: number } | null = null;
-        pool.forEach((p, i) => {
-          if (Math.abs(p.published_at.getTime() - item.published_at.getTime()) > STORY_WINDOW_MS) return;
-          const score = jaccard(tokens, poolTokens[i] as string[]);
-          if (score >= STORY_SIMILARITY && (!best || score > best.score)) best = { i, score };
-        });
-        if (best) {
-          const match = pool[(best as { i: number }).i] as items.StoryCandidate;
-          match.story_id = await items.joinStory(trx, feed.workspace_id, r.id, match);
-        }
-      }
-    }
-    return rows;
-  });
+  const inserted = await items.insertItems(
+    ctx.db,
+    feed.workspace_id,
+    feed.id,
+    fresh.map(({ short: _s, ...i }) => i),
+  );
+  ingestTimings.insert += since(t);
+  t = performance.now();
+  const byGuid = new Map(fresh.map((c) => [c.guid, c]));
+  const matches = await findStories(
+    ctx,
+    feed,
+    inserted.flatMap((r) => {
+      const item = byGuid.get(r.guid);
+      return item?.story_bands.length ? [{ id: r.id, item }] : [];
+    }),
+  );
+  if (matches.length) {
+    // Short transaction, no computing inside: on PGlite a transaction holds the only connection.
+    await ctx.db.transaction().execute(async (trx) => {
+      for (const m of matches) m.candidate.story_id = await items.joinStory(trx, feed.workspace_id, m.id, m.candidate);
+    });
+  }
 
+  ingestTimings.stories += since(t);
+  t = performance.now();
   const shortGuids = new Set(fresh.filter((c) => c.short && c.link).map((c) => c.guid));
   const result: IngestResult = {
     newIds: inserted.map((r) => r.id),
     needFullText: feed.fetch_full_text ? inserted.filter((r) => shortGuids.has(r.guid)).map((r) => r.id) : [],
   };
   await emitItemsIngested(ctx, { workspaceId: feed.workspace_id, feedId: feed.id, itemIds: result.newIds });
+  ingestTimings.emit += since(t);
   return result;
 }

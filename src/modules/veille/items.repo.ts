@@ -52,12 +52,17 @@ export async function findKnown(
   hashes: string[],
 ): Promise<Known[]> {
   if (!guids.length) return [];
+  // Three index lookups (feed_items_guid_key, _link_idx, _hash_idx) rather than one OR the planner may
+  // answer with a scan of the workspace's items.
   const { rows } = await sql<Known>`
     select guid, feed_id, link, content_hash from feed_items
-     where workspace_id = ${workspaceId}
-       and ((feed_id = ${feedId} and guid = any(${guids}::text[]))
-         or link = any(${links}::text[])
-         or content_hash = any(${hashes}::text[]))`.execute(db);
+     where feed_id = ${feedId} and guid = any(${guids}::text[])
+    union all
+    select guid, feed_id, link, content_hash from feed_items
+     where workspace_id = ${workspaceId} and link = any(${links}::text[]) and link is not null
+    union all
+    select guid, feed_id, link, content_hash from feed_items
+     where workspace_id = ${workspaceId} and content_hash = any(${hashes}::text[])`.execute(db);
   return rows;
 }
 
@@ -110,6 +115,7 @@ export interface StoryCandidate {
   story_id: string | null;
   feed_id: string;
   published_at: Date;
+  story_bands: number[];
 }
 
 /** Items of other feeds sharing at least one MinHash band, within the time window. */
@@ -123,10 +129,10 @@ export async function storyCandidates(
 ): Promise<StoryCandidate[]> {
   if (!bands.length) return [];
   const { rows } = await sql<StoryCandidate>`
-    select id, title, story_id, feed_id, published_at from feed_items
+    select id, title, story_id, feed_id, published_at, story_bands from feed_items
      where workspace_id = ${workspaceId} and story_bands && ${bands}::integer[]
        and feed_id <> ${feedId} and published_at between ${from} and ${to}
-     order by published_at limit 500`.execute(db);
+     limit 500`.execute(db);
   return rows;
 }
 
@@ -184,6 +190,11 @@ export async function setFullText(db: Db, workspaceId: string, itemId: string, f
     .where("workspace_id", "=", workspaceId)
     .where("id", "=", itemId)
     .execute();
+}
+
+/** Refreshes the planner's statistics of the items table (PGlite has no autovacuum to do it). */
+export async function analyzeItems(db: Kysely<DB>): Promise<void> {
+  await sql`analyze feed_items`.execute(db);
 }
 
 // ---- reading ----

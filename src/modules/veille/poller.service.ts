@@ -5,6 +5,7 @@ import type { FeedRow } from "./feeds.repo.js";
 import * as feeds from "./feeds.repo.js";
 import { fetchFullTextLater } from "./fulltext.service.js";
 import { ingestFeed } from "./ingest.service.js";
+import { analyzeItems } from "./items.repo.js";
 
 /**
  * The poller. A pg-boss cron tick (poller.jobs.ts, every minute) calls pollDueFeeds: it claims due feeds in
@@ -263,6 +264,8 @@ async function recordOutcome(
   await feeds.savePollState(ctx.db, feed.id, patch);
 }
 
+const ANALYZE_EVERY = 5000;
+
 export interface PollRunStats {
   claimed: number;
   ok: number;
@@ -289,8 +292,10 @@ export async function pollDueFeeds(
   const lease = options.leaseSeconds ?? Math.ceil((ctx.config.feeds.timeoutMs * 4) / 1000) + 60;
   const inflight = new Set<Promise<void>>();
   let exhausted = false;
+  let sinceAnalyze = 0;
   const count = (o: PollOutcome) => {
     stats.newItems += o.newItems;
+    sinceAnalyze += o.newItems;
     if (o.status === "ok") stats.ok++;
     else if (o.status === "not_modified") stats.notModified++;
     else if (o.status === "gone") stats.gone++;
@@ -316,6 +321,12 @@ export async function pollDueFeeds(
         inflight.add(p);
       }
       if (due.length) continue;
+    }
+    // Without fresh statistics (PGlite has no autovacuum) the planner may scan instead of using the
+    // dedup and story indexes once the table has grown: analyse after every few thousand new items.
+    if (sinceAnalyze >= ANALYZE_EVERY) {
+      sinceAnalyze = 0;
+      await analyzeItems(ctx.db).catch((err) => ctx.logger.warn({ err }, "analyze feed_items failed"));
     }
     if (!inflight.size) break;
     await Promise.race(inflight);

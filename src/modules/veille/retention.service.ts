@@ -12,7 +12,18 @@ import * as items from "./items.repo.js";
 
 export const DEFAULT_RETENTION_DAYS = 90;
 
+/** Ingestion asks for every fetched feed: a minute's cache per process (a change elsewhere shows within it). */
+const cache = new Map<string, { days: number; at: number }>();
+
 export async function retentionDays(ctx: Pick<AppContext, "db">, workspaceId: string): Promise<number> {
+  const hit = cache.get(workspaceId);
+  if (hit && Date.now() - hit.at < 60_000) return hit.days;
+  const days = await readRetention(ctx, workspaceId);
+  cache.set(workspaceId, { days, at: Date.now() });
+  return days;
+}
+
+async function readRetention(ctx: Pick<AppContext, "db">, workspaceId: string): Promise<number> {
   const row = await ctx.db
     .selectFrom("veille_settings")
     .select("retention_days")
@@ -27,6 +38,7 @@ export async function setRetentionDays(ctx: Pick<AppContext, "db">, workspaceId:
     .values({ workspace_id: workspaceId, retention_days: days })
     .onConflict((oc) => oc.column("workspace_id").doUpdateSet({ retention_days: days, updated_at: new Date() }))
     .execute();
+  cache.delete(workspaceId);
 }
 
 /** Applies every workspace's retention; returns the number of items deleted. */
