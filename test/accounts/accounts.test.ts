@@ -320,12 +320,17 @@ describe("loadForPublishing", () => {
 });
 
 describe("networks", () => {
-  it("lists every network; only webhook is connectable, with its form", async () => {
+  it("lists every network; those with a connector are connectable, with their form", async () => {
     const res = await viewer.get("/api/networks");
     expect(res.statusCode).toBe(200);
     const list = res.json() as Array<{ id: string; connectable: boolean; connectFields: { name: string }[] }>;
     expect(list.map((n) => n.id)).toContain("bluesky");
-    expect(list.filter((n) => n.connectable).map((n) => n.id)).toEqual(["webhook"]);
+    const connectable = list.filter((n) => n.connectable).map((n) => n.id);
+    expect(connectable).toEqual(expect.arrayContaining(["webhook", "mastodon"]));
+    expect(connectable).not.toContain("x");
     expect(list.find((n) => n.id === "webhook")!.connectFields.map((f) => f.name)).toContain("url");
+    expect(list.find((n) => n.id === "mastodon")!.connectFields.map((f) => f.name)).toEqual(
+      expect.arrayContaining(["instanceUrl", "accessToken"]),
+    );
   });
 });

@@ -19,7 +19,7 @@ let other: Caller;
 let ws: string;
 
 beforeAll(async () => {
-  fake = new FakeMastodon({ mediaProcessingPolls: 0 });
+  fake = new FakeMastodon({ mediaProcessingPolls: 0, rateLimit: 5000 });
   await fake.start();
   t = await createTestApp({ config: { allowPrivateNetwork: true } });
   await t.ctx.jobs.start(t.ctx, { work: false, schedule: false });
@@ -237,5 +237,19 @@ describe("publishing through the scheduler", () => {
     });
     expect(again.statusCode).toBe(200);
     expect(again.json().account.status).toBe("active");
+  });
+
+  it("reconnects an account through OAuth: same account, new token, active again", async () => {
+    fake.revokeAllTokens();
+    await owner.post(`/api/workspaces/${ws}/accounts/${accountId}/check`);
+    expect((await owner.get(`/api/workspaces/${ws}/accounts/${accountId}`)).json().status).toBe("reconnect_needed");
+    const before = await accountCount();
+    const res = await owner.get(await authorize(owner, { accountId }));
+    const location = new URL(res.headers.location as string, "http://relais.test");
+    expect(location.searchParams.get("connected")).toBe(accountId);
+    expect(await accountCount()).toBe(before);
+    const account = (await owner.get(`/api/workspaces/${ws}/accounts/${accountId}`)).json();
+    expect(account.status).toBe("active");
+    expect(account.displayName).toBe("Théâtre (jeton collé)");
   });
 });

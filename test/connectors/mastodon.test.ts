@@ -20,7 +20,7 @@ const env: ConnectorEnv = { http: new HttpClient({ allowPrivateNetwork: true }) 
 const strictEnv: ConnectorEnv = { http: new HttpClient() };
 
 beforeAll(async () => {
-  fake = new FakeMastodon({ mediaProcessingPolls: 1 });
+  fake = new FakeMastodon({ mediaProcessingPolls: 1, rateLimit: 5000 });
   await fake.start();
 });
 afterAll(() => fake.stop());

@@ -204,6 +204,8 @@ export async function completeMastodon(
     accessToken = token.accessToken;
   } catch (err) {
     const e = err instanceof ConnectorError ? err : new ConnectorError("transient", String(err));
+    // The instance may have forgotten our app (reset, revoked): register again next time.
+    apps.delete(`${state.i} ${callbackUrl(ctx)}`);
     return { location: backTo(state.w, { oauth: "failed", reason: e.networkMessage }) };
   }
   const input = {
