@@ -131,7 +131,10 @@ async function main() {
     let planned = 0;
     const fans: PeerAccount[] = [];
     for (let f = 0; f < 20 && planned < NOTIFICATIONS; f++) fans.push(await net.createAccount(`fan${f}`));
-    const now = () => new Date().toISOString();
+    // Distinct timestamps, one millisecond apart in the last hour: the AppView pages notifications by their
+    // time, and thousands of records written in the same millisecond would not be a realistic inbox.
+    let tick = Date.now() - 3_600_000;
+    const now = () => new Date(tick++).toISOString();
     const writesFor = async (agent: PeerAccount["agent"], writes: unknown[]) => {
       for (let i = 0; i < writes.length; i += 200) {
         await agent.com.atproto.repo.applyWrites({
@@ -178,17 +181,19 @@ async function main() {
     }
     planned += replies.length;
     if (fans[0]) await writesFor(fans[0].agent, replies);
-    await net.processAll();
+    await net.processAll(1_500_000);
     console.log(`generated ${planned} notifications in ${round((Date.now() - genStart) / 1000)} s (indexing included)`);
 
     // 2a. The connector's paging alone.
     const readStart = Date.now();
     let read = 0;
     let pages = 0;
+    const kinds: Record<string, number> = {};
     let cursor: string | null = null;
     do {
       const page = await blueskyConnector.readInteractions!(secrets as AccountSecrets, { cursor, limit: 100 }, env);
       read += page.items.length;
+      for (const it of page.items) kinds[it.kind] = (kinds[it.kind] ?? 0) + 1;
       pages++;
       cursor = page.cursor;
     } while (cursor);

@@ -38,8 +38,8 @@ export interface BlueskyNetwork {
   pds: string;
   appview: string;
   plc: string;
-  /** Waits until the AppView has indexed everything written so far. */
-  processAll(): Promise<void>;
+  /** Waits until the AppView has indexed everything written so far (at most timeoutMs, default 2 min). */
+  processAll(timeoutMs?: number): Promise<void>;
   createAccount(name: string): Promise<PeerAccount>;
   stop(): Promise<void>;
 }
@@ -103,9 +103,20 @@ export async function startNetwork(options: { timeoutMs?: number } = {}): Promis
     pds: ready.pds,
     appview: ready.appview,
     plc: ready.plc,
-    async processAll() {
-      const res = await fetch(`${ready.control}/process-all`, { method: "POST" });
-      if (!res.ok) throw new Error(`processAll failed: ${await res.text()}`);
+    async processAll(timeoutMs = 120_000) {
+      // node:http without a headers timeout: indexing thousands of records on a loaded machine takes minutes.
+      const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = httpRequest(`${ready.control}/process-all?timeout=${timeoutMs}`, { method: "POST" }, (res) => {
+          let text = "";
+          res.setEncoding("utf8").on("data", (d: string) => {
+            text += d;
+          });
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
+        });
+        req.on("error", reject);
+        req.end();
+      });
+      if (status !== 200) throw new Error(`processAll failed: ${body}`);
     },
     async createAccount(name: string) {
       const handle = `${name}-${stamp}${n++}.test`;

@@ -8,7 +8,7 @@
  * dies takes it down).
  *
  * `control` is a small HTTP server for tests (loopback only):
- *   POST /process-all  → waits until the AppView has indexed everything the PDS sequenced (network.processAll)
+ *   POST /process-all[?timeout=ms]  → waits (default 60 s) until the AppView has indexed everything the PDS sequenced (network.processAll)
  *   GET  /health       → 200
  * Each run uses its own Postgres schemas (DB_POSTGRES_SCHEMA, default relais_<pid>_<time> in letters), dropped on exit.
  */
@@ -61,10 +61,12 @@ async function main() {
       res.writeHead(200).end("ok");
       return;
     }
-    if (req.method === "POST" && req.url === "/process-all") {
+    const url = new URL(req.url ?? "/", "http://control");
+    if (req.method === "POST" && url.pathname === "/process-all") {
+      const timeout = Math.min(Number(url.searchParams.get("timeout")) || 60_000, 1_800_000);
       // One at a time: processAll is not meant to run concurrently with itself.
       queue = queue
-        .then(() => network.processAll(60_000))
+        .then(() => network.processAll(timeout))
         .then(
           () => res.writeHead(200).end("ok"),
           (err) => res.writeHead(500).end(String(err?.message ?? err)),
