@@ -131,7 +131,8 @@ export function Sidebar({
             </Group>
           }
           onClick={() => onSelect({ kind: "folder", id: folder.id })}
-          defaultOpened
+          // Always open: selecting a folder must not hide its feeds (a NavLink with children toggles on click).
+          opened
           childrenOffset={12}
         >
           {list.feeds
