@@ -221,6 +221,26 @@ describe("veille → curation → composer → press review e-mail", () => {
     await screenshot(page, "topic");
   });
 
+  it("publishes the topic: a public page (no account) and its feeds, at an unguessable URL", async () => {
+    // A controlled switch: it turns on when the server has answered.
+    await page.getByRole("switch", { name: "Publier ce sujet (page web et flux RSS / JSON Feed)" }).click();
+    const field = page.getByRole("textbox", { name: "Page publique" });
+    await visible(field);
+    const publicUrl = await field.inputValue();
+    expect(publicUrl).toMatch(/\/api\/public\/topics\/[A-Za-z0-9_-]{43}$/);
+    const anonymous = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+    const p = await anonymous.newPage();
+    await p.goto(publicUrl);
+    await visible(p.getByRole("heading", { name: "Revue culture 🎨", level: 1 }));
+    await visible(p.getByRole("link", { name: ARTICLE_TITLE }));
+    await visible(p.getByText(INSIGHT));
+    await visible(p.getByText(`Sélection de ${WORKSPACE}`, { exact: false }));
+    await p.screenshot({ path: path.join(screenshotDir, "veille-curation-public-topic.png") });
+    const rss = await (await fetch(`${publicUrl}/rss`)).text();
+    expect(rss).toContain(`<title>${ARTICLE_TITLE.replace(/'/g, "&#39;")}</title>`);
+    await anonymous.close();
+  });
+
   it("shares the entry into the composer, prefilled with the comment and the link", async () => {
     await page
       .getByTestId("entry-card")
