@@ -1,28 +1,5 @@
-import {
-  Alert,
-  Anchor,
-  Avatar,
-  Badge,
-  Button,
-  Card,
-  Group,
-  SimpleGrid,
-  Stack,
-  Text,
-  Title,
-  Tooltip,
-} from "@mantine/core";
-import {
-  IconArrowLeft,
-  IconAt,
-  IconExternalLink,
-  IconHeart,
-  IconMessageCircle,
-  IconQuote,
-  IconRefresh,
-  IconRepeat,
-  IconUserPlus,
-} from "@tabler/icons-react";
+import { Alert, Anchor, Badge, Button, Card, Group, SimpleGrid, Stack, Text, Title } from "@mantine/core";
+import { IconArrowLeft, IconRefresh } from "@tabler/icons-react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -32,6 +9,7 @@ import { notifySuccess } from "../../components/notify";
 import { EmptyState, ErrorState, PageLoader } from "../../components/PageState";
 import { PageTitle } from "../../components/PageTitle";
 import { useAction } from "../../components/use-action";
+import { type Interaction, InteractionRow } from "../inbox/InteractionRow";
 import { call } from "../publishing/http";
 import { networkColor } from "../publishing/networks";
 import { keys, paths, useNetworks } from "../publishing/publishing-api";
@@ -54,19 +32,6 @@ interface SyncStatus {
   interactionCount: number;
 }
 
-type InteractionKind = "reply" | "mention" | "quote" | "repost" | "like" | "follow";
-
-interface Interaction {
-  id: string;
-  kind: InteractionKind;
-  author: { handle: string | null; name: string | null; avatarUrl: string | null };
-  text: string | null;
-  url: string | null;
-  occurredAt: string;
-  postId: string | null;
-  postUrl: string | null;
-}
-
 interface AccountPoint {
   takenAt: string;
   followers: number | null;
@@ -78,24 +43,6 @@ interface SyncNowResponse {
   result: { status: string; inserted: number; snapshots: number };
   sync: SyncStatus;
 }
-
-const KIND_ICON = {
-  reply: IconMessageCircle,
-  mention: IconAt,
-  quote: IconQuote,
-  repost: IconRepeat,
-  like: IconHeart,
-  follow: IconUserPlus,
-} as const;
-
-const KIND_COLOR: Record<InteractionKind, string> = {
-  reply: "blue",
-  mention: "grape",
-  quote: "cyan",
-  repost: "teal",
-  like: "pink",
-  follow: "orange",
-};
 
 const syncKey = (w: string, id: string) => ["ws", w, "accounts", id, "sync"] as const;
 const interactionsKey = (w: string, id: string) => ["ws", w, "accounts", id, "interactions"] as const;
@@ -325,62 +272,5 @@ export default function AccountDetailPage() {
         />
       )}
     </>
-  );
-}
-
-function InteractionRow({ item, workspaceId }: { item: Interaction; workspaceId: string }) {
-  const { t } = useTranslation();
-  const Icon = KIND_ICON[item.kind];
-  const who = item.author.name || item.author.handle || t("accountDetail.someone");
-  return (
-    <Card withBorder radius="sm" p="sm" data-kind={item.kind}>
-      <Group align="flex-start" wrap="nowrap" gap="sm">
-        <Tooltip label={t(`accountDetail.kinds.${item.kind}`)}>
-          <Avatar
-            color={KIND_COLOR[item.kind]}
-            radius="xl"
-            size="md"
-            aria-label={t(`accountDetail.kinds.${item.kind}`)}
-          >
-            <Icon size={18} />
-          </Avatar>
-        </Tooltip>
-        <Stack gap={2} style={{ flex: 1, minWidth: 0 }}>
-          <Group gap={6} wrap="wrap">
-            <Text size="sm" fw={600}>
-              {who}
-            </Text>
-            {item.author.handle && item.author.name && (
-              <Text size="xs" c="dimmed">
-                @{item.author.handle.replace(/^@/, "")}
-              </Text>
-            )}
-            <Text size="xs" c="dimmed">
-              · {t(`accountDetail.kindsVerb.${item.kind}`)} · {formatDateTime(item.occurredAt)}
-            </Text>
-          </Group>
-          {item.text && (
-            <Text size="sm" style={{ whiteSpace: "pre-wrap", wordBreak: "break-word" }}>
-              {item.text}
-            </Text>
-          )}
-          <Group gap="md">
-            {item.url && (
-              <Anchor href={item.url} target="_blank" rel="noreferrer noopener" size="xs">
-                <Group gap={2} component="span">
-                  {t("accountDetail.onNetwork")}
-                  <IconExternalLink size={12} aria-hidden />
-                </Group>
-              </Anchor>
-            )}
-            {item.postId && (
-              <Anchor component={Link} to={`/w/${workspaceId}/calendar/posts/${item.postId}`} size="xs">
-                {t("accountDetail.ourPost")}
-              </Anchor>
-            )}
-          </Group>
-        </Stack>
-      </Group>
-    </Card>
   );
 }
