@@ -133,6 +133,7 @@ export function Sidebar({
           onClick={() => onSelect({ kind: "folder", id: folder.id })}
           // Always open: selecting a folder must not hide its feeds (a NavLink with children toggles on click).
           opened
+          disableRightSectionRotation
           childrenOffset={12}
         >
           {list.feeds

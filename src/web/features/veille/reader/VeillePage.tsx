@@ -404,43 +404,10 @@ export default function VeillePage() {
         <Grid.Col span={{ base: 12, md: 9 }}>
           <Stack gap="sm">
             <Group justify="space-between" wrap="nowrap">
-              <Text fw={700} size="lg" lineClamp={1} data-testid="reader-heading">
+              <Text fw={700} size="lg" lineClamp={1} data-testid="reader-heading" style={{ minWidth: 0 }}>
                 {heading}
               </Text>
               <Group gap="xs" wrap="nowrap">
-                {selectedFeed && canEdit && (
-                  <>
-                    {feeds.data.folders.length > 0 && (
-                      <Select
-                        size="xs"
-                        w={170}
-                        aria-label={t("veille.moveToFolder")}
-                        placeholder={t("veille.subscribe.noFolder")}
-                        clearable
-                        value={selectedFeed.folderId}
-                        onChange={(folderId) => void moveFeed(selectedFeed.id, folderId)}
-                        data={feeds.data.folders.map((f) => ({ value: f.id, label: f.name }))}
-                      />
-                    )}
-                    <Tooltip label={t("veille.fetchNow")}>
-                      <ActionIcon
-                        variant="default"
-                        onClick={() => void fetchNow(selectedFeed.id)}
-                        aria-label={t("veille.fetchNow")}
-                      >
-                        <IconRefresh size={16} />
-                      </ActionIcon>
-                    </Tooltip>
-                    <Button
-                      size="xs"
-                      variant="subtle"
-                      color="red"
-                      onClick={() => void unsubscribe(selectedFeed.id, selectedFeed.title)}
-                    >
-                      {t("veille.unsubscribe")}
-                    </Button>
-                  </>
-                )}
                 <Button
                   size="xs"
                   variant="default"
@@ -477,6 +444,39 @@ export default function VeillePage() {
                 />
               </Group>
             </Group>
+            {selectedFeed && canEdit && (
+              <Group gap="xs" data-testid="feed-controls">
+                {feeds.data.folders.length > 0 && (
+                  <Select
+                    size="xs"
+                    w={170}
+                    aria-label={t("veille.moveToFolder")}
+                    placeholder={t("veille.subscribe.noFolder")}
+                    clearable
+                    value={selectedFeed.folderId}
+                    onChange={(folderId) => void moveFeed(selectedFeed.id, folderId)}
+                    data={feeds.data.folders.map((f) => ({ value: f.id, label: f.name }))}
+                  />
+                )}
+                <Tooltip label={t("veille.fetchNow")}>
+                  <ActionIcon
+                    variant="default"
+                    onClick={() => void fetchNow(selectedFeed.id)}
+                    aria-label={t("veille.fetchNow")}
+                  >
+                    <IconRefresh size={16} />
+                  </ActionIcon>
+                </Tooltip>
+                <Button
+                  size="xs"
+                  variant="subtle"
+                  color="red"
+                  onClick={() => void unsubscribe(selectedFeed.id, selectedFeed.title)}
+                >
+                  {t("veille.unsubscribe")}
+                </Button>
+              </Group>
+            )}
             {selectedFeed?.lastError && (
               <Alert
                 color={selectedFeed.goneAt ? "gray" : "red"}
