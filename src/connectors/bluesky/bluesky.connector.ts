@@ -1,9 +1,4 @@
-import {
-  type AppBskyFeedDefs,
-  type AppBskyNotificationListNotifications,
-  AtpAgent,
-  type AtpSessionData,
-} from "@atproto/api";
+import type { AppBskyFeedDefs, AppBskyNotificationListNotifications, AtpAgent, AtpSessionData } from "@atproto/api";
 import { z } from "zod";
 import { HttpError, httpClientFor } from "../../lib/http-client.js";
 import { fitUnderBytes } from "../../modules/media/media-images.js";
@@ -44,6 +39,8 @@ import { detectFacets, type Facet, MAX_THREAD_PARTS, splitThread } from "./text.
  */
 
 export const POST_COLLECTION = "app.bsky.feed.post";
+/** @atproto/api takes seconds to load on a busy machine: only processes that talk to Bluesky pay for it. */
+const loadApi = () => import("@atproto/api");
 const BLOB_MAX_BYTES = 1_000_000;
 const DEFAULT_SERVICE = "https://bsky.social";
 const PLC_DIRECTORY = "https://plc.directory";
@@ -136,30 +133,42 @@ function atUri(did: string, rkey: string): string {
  * retried call → auth_expired); a refresh that could not reach the server is a transient error.
  */
 class Session {
-  readonly agent: AtpAgent;
+  private current: AtpAgent | undefined;
   private updated: AtpSessionData | undefined;
   private refreshUnreachable = false;
 
   constructor(
     readonly creds: BlueskyCredentials,
     private readonly env: ConnectorEnv,
-  ) {
-    this.agent = new AtpAgent({
-      service: creds.service,
-      fetch: fetchThrough(env.http),
+  ) {}
+
+  /** The agent, created by run() (so @atproto/api loads on the first Bluesky call, not at process start). */
+  get agent(): AtpAgent {
+    if (!this.current) throw new Error("Bluesky session used outside run()");
+    return this.current;
+  }
+
+  private async open(): Promise<AtpAgent> {
+    if (this.current) return this.current;
+    const { AtpAgent } = await loadApi();
+    const agent = new AtpAgent({
+      service: this.creds.service,
+      fetch: fetchThrough(this.env.http),
       persistSession: (event, session) => {
         if (event === "update" && session) this.updated = { ...session };
         if (event === "network-error") this.refreshUnreachable = true;
       },
     });
-    this.agent.sessionManager.session = {
-      did: creds.did,
-      handle: creds.handle,
-      accessJwt: creds.accessJwt,
-      refreshJwt: creds.refreshJwt,
+    agent.sessionManager.session = {
+      did: this.creds.did,
+      handle: this.creds.handle,
+      accessJwt: this.creds.accessJwt,
+      refreshJwt: this.creds.refreshJwt,
       active: true,
     };
-    this.agent.sessionManager.pdsUrl = new URL(creds.pds);
+    agent.sessionManager.pdsUrl = new URL(this.creds.pds);
+    this.current = agent;
+    return agent;
   }
 
   get did(): string {
@@ -172,7 +181,7 @@ class Session {
 
   async run<T>(fn: (agent: AtpAgent) => Promise<T>): Promise<T> {
     try {
-      return await fn(this.agent);
+      return await fn(await this.open());
     } catch (err) {
       if (this.refreshUnreachable) {
         throw new ConnectorError("transient", "The Bluesky server could not be reached to refresh the session");
@@ -518,6 +527,7 @@ export const blueskyConnector: Connector & { guaranteesIdempotency: true } = {
     if (!parsed.success) throw new ConnectInputError(parsed.error);
     const { handle, appPassword, name } = parsed.data;
     const service = (parsed.data.service ?? (await resolvePds(env, handle)) ?? DEFAULT_SERVICE).replace(/\/$/, "");
+    const { AtpAgent } = await loadApi();
     const agent = new AtpAgent({ service, fetch: fetchThrough(env.http) });
     try {
       await agent.login({ identifier: handle, password: appPassword });

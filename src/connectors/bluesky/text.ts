@@ -1,4 +1,4 @@
-import { AppBskyRichtextFacet, RichText } from "@atproto/api";
+import type { AppBskyRichtextFacet } from "@atproto/api";
 
 /**
  * Text work for Bluesky, without network access (mention resolution is a function the caller passes):
@@ -90,6 +90,8 @@ export type HandleResolver = (handle: string) => Promise<string | null>;
  * are UTF-8 byte offsets, which RichText computes from its own UTF-8 view of the text.
  */
 export async function detectFacets(text: string, resolve: HandleResolver): Promise<Facet[]> {
+  // Loaded on first use: @atproto/api is heavy and most Relais processes never publish to Bluesky.
+  const { RichText } = await import("@atproto/api");
   const rt = new RichText({ text });
   rt.detectFacetsWithoutResolution();
   const out: Facet[] = [];
@@ -97,8 +99,8 @@ export async function detectFacets(text: string, resolve: HandleResolver): Promi
   for (const facet of rt.facets ?? []) {
     const features: Facet["features"] = [];
     for (const feature of facet.features) {
-      if (AppBskyRichtextFacet.isMention(feature)) {
-        const handle = String(feature.did).toLowerCase();
+      if (feature.$type === "app.bsky.richtext.facet#mention") {
+        const handle = String((feature as { did: string }).did).toLowerCase();
         if (!cache.has(handle))
           cache.set(
             handle,
