@@ -289,7 +289,7 @@ describe("veille → curation → composer → press review e-mail", () => {
     expect(mail.text).toContain(`Lire l'article\u00a0: ${itemLink}`);
     expect(mail.text).toContain(`2. ${INTERVIEW_TITLE}`);
     expect(mail.text).toContain(`   ${INTERVIEW_INSIGHT}`);
-    expect(mail.text.indexOf(ARTICLE_TITLE)).toBeLessThan(mail.text.indexOf(INTERVIEW_TITLE));
+    expect((mail.text ?? "").indexOf(ARTICLE_TITLE)).toBeLessThan((mail.text ?? "").indexOf(INTERVIEW_TITLE));
     const html = mail.html as string;
     expect(html).toContain(`href="${itemLink}"`);
     expect(html).toContain("À lire en priorité : « un record ».");
