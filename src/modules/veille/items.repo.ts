@@ -118,7 +118,13 @@ export interface StoryCandidate {
   story_bands: number[];
 }
 
-/** Items of other feeds sharing at least one MinHash band, within the time window. */
+/**
+ * Items of other feeds sharing at least one MinHash band, within the time window. The workspace and date
+ * conditions are written so that no btree index matches them (a cast, an added interval): the planner then
+ * always answers with the GIN index on story_bands — without statistics (PGlite) it otherwise walked the
+ * workspace's recent-items index and filtered every row of the window, once per fetched feed; sequential
+ * scans are turned off for the statement for the same reason.
+ */
 export async function storyCandidates(
   db: Db,
   workspaceId: string,
@@ -128,11 +134,20 @@ export async function storyCandidates(
   to: Date,
 ): Promise<StoryCandidate[]> {
   if (!bands.length) return [];
-  const { rows } = await sql<StoryCandidate>`
+  const query = (q: Db) =>
+    sql<StoryCandidate>`
     select id, title, story_id, feed_id, published_at, story_bands from feed_items
-     where workspace_id = ${workspaceId} and story_bands && ${bands}::integer[]
-       and feed_id <> ${feedId} and published_at between ${from} and ${to}
-     limit 500`.execute(db);
+     where story_bands && ${bands}::integer[]
+       and workspace_id::text = ${workspaceId} and feed_id <> ${feedId}
+       and published_at + interval '0 second' between ${from} and ${to}
+     limit 500`.execute(q);
+  // A small or never-analysed table makes a sequential scan look cheapest; it is not once the table grows.
+  const { rows } = await (db.isTransaction
+    ? query(db)
+    : (db as Kysely<DB>).transaction().execute(async (trx) => {
+        await sql`set local enable_seqscan = off`.execute(trx);
+        return query(trx);
+      }));
   return rows;
 }
 
