@@ -199,7 +199,7 @@ async function main() {
     } while (cursor);
     const readSeconds = (Date.now() - readStart) / 1000;
     console.log(
-      `readInteractions: ${read} interactions in ${pages} pages, ${round(readSeconds)} s: ${round(read / readSeconds, 0)} interactions/s`,
+      `readInteractions: ${read} interactions ${JSON.stringify(kinds)} in ${pages} pages, ${round(readSeconds)} s: ${round(read / readSeconds, 0)} interactions/s`,
     );
 
     // 2b. Relais's sync job, from an empty inbox (one run reads at most MAX_PAGES pages; repeat until done).
