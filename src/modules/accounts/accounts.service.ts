@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { appLinks } from "../../lib/app-links.js";
 import "../../connectors/index.js";
 import { bindConnector, getConnector } from "../../connectors/registry.js";
 import {
@@ -332,7 +333,7 @@ export async function markReconnectNeeded(
       accountName: row.display_name,
       network: networkLabel(row.network),
       reason,
-      url: `${ctx.config.publicUrl}/workspaces/${workspaceId}/accounts`,
+      url: appLinks.account(ctx.config.publicUrl, workspaceId, accountId),
     },
   });
   return true;

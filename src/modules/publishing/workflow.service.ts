@@ -1,5 +1,6 @@
 import type { AppContext } from "../../context.js";
 import type { Locale, PostStatus } from "../../db/schema.js";
+import { appLinks } from "../../lib/app-links.js";
 import { AppError, notFound } from "../../lib/errors.js";
 import * as audit from "../audit/audit.service.js";
 import type { AuthUser } from "../auth/auth.service.js";
@@ -41,7 +42,7 @@ function auditPost(
 const actorOf = (user: AuthUser): Actor => ({ userId: user.id, label: user.name, via: "app" });
 
 export function postUrl(ctx: AppContext, workspaceId: string, postId: string): string {
-  return `${ctx.config.publicUrl}/w/${workspaceId}/posts/${postId}`;
+  return appLinks.post(ctx.config.publicUrl, workspaceId, postId);
 }
 
 async function loadPost(ctx: AppContext, workspaceId: string, postId: string) {

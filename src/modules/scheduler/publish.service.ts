@@ -1,6 +1,7 @@
 import { ConnectorError, type PublishRequest, type PublishResult } from "../../connectors/types.js";
 import type { AppContext } from "../../context.js";
 import type { RenditionPreset, TargetStatus } from "../../db/schema.js";
+import { appLinks } from "../../lib/app-links.js";
 import { notify } from "../notifications/notifications.service.js";
 import { PublishSetupError, publishDeps } from "./publish-deps.js";
 import { explainPublishError, MAX_ATTEMPTS, type PublishErrorCode, retryDelaySeconds } from "./publish-errors.js";
@@ -264,7 +265,7 @@ export async function notifyTarget(
         errorCode: code,
         networkMessage,
         reasons: { fr: reasonIn("fr"), en: reasonIn("en") },
-        url: `${ctx.config.publicUrl}/workspaces/${t.workspace_id}/posts/${t.post_id}`,
+        url: appLinks.post(ctx.config.publicUrl, t.workspace_id, t.post_id),
       },
     });
   } catch (err) {
