@@ -101,9 +101,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn("search", sql`tsvector`, (c) => c.notNull())
     .addUniqueConstraint("feed_items_guid_key", ["feed_id", "guid"])
     .execute();
-  await sql`alter table stories add constraint stories_lead_fk foreign key (lead_item_id) references feed_items (id) on delete set null`.execute(
-    db,
-  );
+  // stories.lead_item_id has no foreign key on purpose: feed_items.story_id references stories, and a cycle
+  // of foreign keys would make a logical backup impossible to restore table by table (src/db/backup.ts).
+  // A lead deleted by retention or unsubscription is repaired by pruneStories.
   await sql`create index feed_items_link_idx on feed_items (workspace_id, link) where link is not null`.execute(db);
   await sql`create index feed_items_hash_idx on feed_items (workspace_id, content_hash)`.execute(db);
   await sql`create index feed_items_recent_idx on feed_items (workspace_id, published_at desc, id desc)`.execute(db);
@@ -137,7 +137,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 export async function down(db: Kysely<unknown>): Promise<void> {
   await db.schema.dropTable("veille_settings").execute();
   await db.schema.dropTable("feed_item_states").execute();
-  await sql`alter table stories drop constraint stories_lead_fk`.execute(db);
   await db.schema.dropTable("feed_items").execute();
   await db.schema.dropTable("stories").execute();
   await db.schema.dropTable("feeds").execute();

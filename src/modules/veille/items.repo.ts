@@ -388,10 +388,13 @@ export async function deleteExpired(db: Db, workspaceId: string, cutoff: Date, b
 export async function pruneStories(db: Db, workspaceId: string): Promise<void> {
   await sql`
     update stories st set item_count = c.n,
-           lead_item_id = coalesce(st.lead_item_id, c.first_id)
+           lead_item_id = case when exists (select 1 from feed_items l where l.id = st.lead_item_id and l.story_id = st.id)
+                               then st.lead_item_id else c.first_id end
       from (select story_id, count(*)::int as n, (array_agg(id order by published_at))[1] as first_id
               from feed_items where workspace_id = ${workspaceId} and story_id is not null group by story_id) c
-     where st.id = c.story_id and st.workspace_id = ${workspaceId} and st.item_count <> c.n`.execute(db);
+     where st.id = c.story_id and st.workspace_id = ${workspaceId}
+       and (st.item_count <> c.n or st.lead_item_id is null
+            or not exists (select 1 from feed_items l where l.id = st.lead_item_id))`.execute(db);
   await sql`delete from stories st where st.workspace_id = ${workspaceId}
      and not exists (select 1 from feed_items i where i.story_id = st.id)`.execute(db);
 }
