@@ -22,7 +22,8 @@ const customIssues: Record<Locale, Record<string, string>> = {
     range_too_long: "Période trop longue pour une seule requête.",
     local_datetime: "Date et heure invalides : attendu AAAA-MM-JJTHH:MM (par exemple 2026-03-29T09:00).",
     url_or_item: "Indiquez soit une adresse (url), soit un article de veille (feedItemId).",
-    not_mastodon: "Cette adresse ne répond pas comme une instance Mastodon : vérifiez-la (exemple : https://mastodon.social).",
+    not_mastodon:
+      "Cette adresse ne répond pas comme une instance Mastodon : vérifiez-la (exemple : https://mastodon.social).",
     bluesky_handle: "Identifiant Bluesky invalide : attendu nom.bsky.social, votre domaine (exemple.fr) ou un DID.",
     hh_mm: "Heure invalide : attendu HH:MM (par exemple 08:00).",
     ids_or_all: "Indiquez soit des identifiants (ids), soit all: true.",
@@ -42,7 +43,8 @@ const customIssues: Record<Locale, Record<string, string>> = {
     range_too_long: "Period too long for one request.",
     local_datetime: "Invalid date and time: expected YYYY-MM-DDTHH:MM (for example 2026-03-29T09:00).",
     url_or_item: "Give either an address (url) or a feed item (feedItemId).",
-    not_mastodon: "This address does not answer like a Mastodon instance: check it (for example https://mastodon.social).",
+    not_mastodon:
+      "This address does not answer like a Mastodon instance: check it (for example https://mastodon.social).",
     bluesky_handle: "Invalid Bluesky handle: expected name.bsky.social, your domain (example.com) or a DID.",
     hh_mm: "Invalid time: expected HH:MM (for example 08:00).",
     ids_or_all: "Give either ids or all: true.",

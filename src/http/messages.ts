@@ -74,12 +74,14 @@ const errorMessages: Record<Locale, Record<ErrorCode, string>> = {
     csv_too_many_rows: "Trop de lignes : {max} publications au plus par import.",
     link_fetch_failed: "La page « {url} » n'a pas pu être lue ({reason}).",
     entry_exists: "Ce lien est déjà dans le sujet « {topic} ».",
-    review_empty: "Cette revue de presse ne contient aucun article : élargissez la période ou ajoutez des liens au sujet.",
+    review_empty:
+      "Cette revue de presse ne contient aucun article : élargissez la période ou ajoutez des liens au sujet.",
     review_sent: "Cette revue de presse a déjà été envoyée : envoyez-vous un test, ou créez-en une nouvelle.",
     mail_disabled: "L'envoi d'e-mails n'est pas configuré sur ce serveur (RELAIS_SMTP_URL).",
     oauth_state_invalid:
       "Ce retour d'autorisation n'est pas valable (lien modifié, ou commencé par un autre utilisateur) : recommencez la connexion depuis la page des comptes.",
-    oauth_state_expired: "L'autorisation a pris trop de temps et a expiré : recommencez la connexion depuis la page des comptes.",
+    oauth_state_expired:
+      "L'autorisation a pris trop de temps et a expiré : recommencez la connexion depuis la page des comptes.",
     feed_exists: "Vous suivez déjà ce flux (« {title} »).",
     not_a_feed:
       "Aucun flux RSS, Atom ou JSON Feed trouvé à cette adresse : collez l'adresse du flux, ou celle d'un site qui en annonce un.",

@@ -4,8 +4,8 @@ import { materialiseOccurrencesJob, recycleEvergreenJob } from "../modules/calen
 import { pressReviewTickJob } from "../modules/curation/curation.jobs.js";
 import { syncAccountJob, syncDueJob } from "../modules/inbox/inbox.jobs.js";
 import { publishTargetJob, reconcileJob, sweepJob } from "../modules/scheduler/scheduler.jobs.js";
-import { fullTextJob, itemsIngestedJob, pollFeedsJob, retentionJob } from "../modules/veille/poller.jobs.js";
 import { alertsDigestJob, alertsNetworkJob, alertsScanJob } from "../modules/veille/alerts/alerts.jobs.js";
+import { fullTextJob, itemsIngestedJob, pollFeedsJob, retentionJob } from "../modules/veille/poller.jobs.js";
 import type { JobDefinition } from "./job.js";
 
 /**

@@ -30,17 +30,20 @@ afterAll(async () => {
 });
 
 describe("web UI serving", () => {
-  it.each(["/", "/login", "/setup", "/w/00000000-0000-4000-8000-000000000000/settings/brand", "/invite/abc"])(
-    "serves index.html for %s",
-    async (url) => {
-      const res = await web.inject({ method: "GET", url });
-      expect(res.statusCode).toBe(200);
-      expect(res.headers["content-type"]).toContain("text/html");
-      expect(res.headers["cache-control"]).toBe("no-cache");
-      expect(res.body).toContain("<div id=root>");
-      expect(res.headers["content-security-policy"]).toContain("default-src 'self'");
-    },
-  );
+  it.each([
+    "/",
+    "/login",
+    "/setup",
+    "/w/00000000-0000-4000-8000-000000000000/settings/brand",
+    "/invite/abc",
+  ])("serves index.html for %s", async (url) => {
+    const res = await web.inject({ method: "GET", url });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers["content-type"]).toContain("text/html");
+    expect(res.headers["cache-control"]).toBe("no-cache");
+    expect(res.body).toContain("<div id=root>");
+    expect(res.headers["content-security-policy"]).toContain("default-src 'self'");
+  });
 
   it("serves hashed assets with a long cache", async () => {
     const res = await web.inject({ method: "GET", url: "/assets/app-abc123.js" });

@@ -250,13 +250,13 @@ export const samples: Record<string, SampleFn> = {
     url: `/api/workspaces/${i.workspaceId}/media/${i.mediaId}`,
   }),
   "PATCH /api/workspaces/:workspaceId/media/:mediaId": (i) => ({
+    url: `/api/workspaces/${i.workspaceId}/media/${i.mediaId}`,
+    body: { altText: "Affiche du festival — été 2026 🎶" },
+  }),
   "POST /api/workspaces/:workspaceId/media/import-url": (i) => ({
     // A loopback address: the walk never reaches out (refused as internal, or nothing listens on port 9).
     url: `/api/workspaces/${i.workspaceId}/media/import-url`,
     body: { url: "http://127.0.0.1:9/affiche-été.jpg", altText: "Affiche du festival 🎶" },
-  }),
-    url: `/api/workspaces/${i.workspaceId}/media/${i.mediaId}`,
-    body: { altText: "Affiche du festival — été 2026 🎶" },
   }),
   "DELETE /api/workspaces/:workspaceId/media/:mediaId": (i) => ({
     url: `/api/workspaces/${i.workspaceId}/media/${i.mediaId}`,
@@ -380,7 +380,12 @@ export const samples: Record<string, SampleFn> = {
   "GET /api/workspaces/:workspaceId/reviews": (i) => ({ url: `/api/workspaces/${i.workspaceId}/reviews` }),
   "POST /api/workspaces/:workspaceId/reviews": (i) => ({
     url: `/api/workspaces/${i.workspaceId}/reviews`,
-    body: { topicId: i.topicId, from: "2030-03-02T00:00:00+01:00", to: "2030-03-09T00:00:00+01:00", intro: "Bonjour à tous 👋" },
+    body: {
+      topicId: i.topicId,
+      from: "2030-03-02T00:00:00+01:00",
+      to: "2030-03-09T00:00:00+01:00",
+      intro: "Bonjour à tous 👋",
+    },
   }),
   "GET /api/workspaces/:workspaceId/reviews/:reviewId": (i) => ({
     url: `/api/workspaces/${i.workspaceId}/reviews/${i.reviewId}`,
@@ -420,10 +425,12 @@ export const samples: Record<string, SampleFn> = {
     url: `/api/workspaces/${i.workspaceId}/alerts`,
     body: { name: "Église & patrimoine ⛪", query: '("église" OR cathédrale) -"offre d\'emploi" lang:fr' },
   }),
-  "GET /api/workspaces/:workspaceId/alerts/presets": (i) => ({ url: `/api/workspaces/${i.workspaceId}/alerts/presets` }),
+  "GET /api/workspaces/:workspaceId/alerts/presets": (i) => ({
+    url: `/api/workspaces/${i.workspaceId}/alerts/presets`,
+  }),
   "POST /api/workspaces/:workspaceId/alerts/preview": (i) => ({
     url: `/api/workspaces/${i.workspaceId}/alerts/preview`,
-    body: { query: "l'Oréal OR \"Crédit Agricole\"", limit: 100 },
+    body: { query: 'l\'Oréal OR "Crédit Agricole"', limit: 100 },
   }),
   "GET /api/workspaces/:workspaceId/alerts/matches": (i) => ({
     url: `/api/workspaces/${i.workspaceId}/alerts/matches`,
