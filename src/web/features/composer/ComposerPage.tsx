@@ -23,7 +23,7 @@ import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useParams, useSearchParams } from "react-router";
 import { ErrorState, PageLoader } from "../../components/PageState";
 import { PageTitle } from "../../components/PageTitle";
-import { checkFor } from "../publishing/networks";
+import { checkFor, networkHasThreads } from "../publishing/networks";
 import { PostPreview } from "../publishing/PostPreview";
 import { keys, useAccounts, useCampaigns, useMedia, usePost, useTags } from "../publishing/publishing-api";
 import { StatusBadge } from "../publishing/StatusBadge";
@@ -98,7 +98,8 @@ function Composer({ post }: { post?: Post }) {
     const account = accountById.get(id);
     const eff = effective(state, id);
     const items = eff.mediaIds.flatMap((m) => mediaById.get(m) ?? []);
-    return { id, account, result: account ? checkFor(account.network, eff.body, items) : null };
+    const thread = state.variants[id]?.options?.thread === true;
+    return { id, account, result: account ? checkFor(account.network, eff.body, items, { thread }) : null };
   });
   const blocking = checks.some((c) => c.result && !c.result.ok);
   const canEdit = ["owner", "manager", "editor"].includes(workspace.role);
@@ -240,6 +241,19 @@ function Composer({ post }: { post?: Post }) {
                             value={v.mediaIds}
                             readOnly={readOnly}
                             onChange={(mediaIds) => setVariant(id, { mediaIds })}
+                          />
+                        )}
+                        {/* A text longer than the network allows goes out as a numbered thread, on request. */}
+                        {accountById.get(id) && networkHasThreads(accountById.get(id)?.network ?? "") && (
+                          <Switch
+                            label={t("composer.thread")}
+                            description={t("composer.threadHint")}
+                            checked={v?.options?.thread === true}
+                            disabled={readOnly}
+                            onChange={(e) => {
+                              const { thread: _old, ...rest } = v?.options ?? {};
+                              setVariant(id, { options: e.currentTarget.checked ? { ...rest, thread: true } : rest });
+                            }}
                           />
                         )}
                         {/* Which crop of each image this account publishes (its rendition, made in "Cadrages"). */}

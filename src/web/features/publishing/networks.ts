@@ -44,11 +44,25 @@ export function isKnownNetwork(network: string): network is NetworkId {
   return network in PROFILES;
 }
 
-/** The shared checks for one network's version of a post; null for a network without a profile. */
-export function checkFor(network: string, text: string, media: Media[]): CheckResult | null {
+/** Whether the network publishes a long text as a thread of numbered posts (Bluesky, Mastodon…). */
+export function networkHasThreads(network: string): boolean {
+  return isKnownNetwork(network) && PROFILES[network].threads;
+}
+
+/**
+ * The shared checks for one network's version of a post (`thread`: the author asked for a thread, so a longer
+ * text is split by the connector); null for a network without a profile.
+ */
+export function checkFor(
+  network: string,
+  text: string,
+  media: Media[],
+  options: { thread?: boolean } = {},
+): CheckResult | null {
   if (!isKnownNetwork(network)) return null;
   const draft: Draft = {
     text,
+    ...(options.thread ? { thread: true } : {}),
     media: media.map(
       (m): DraftMedia => ({
         kind: m.kind,

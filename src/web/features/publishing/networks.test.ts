@@ -1,0 +1,23 @@
+import { describe, expect, it } from "vitest";
+import { checkFor, networkHasThreads } from "./networks";
+
+describe("composer checks and threads", () => {
+  const long = "Les coulisses de l'équipe 🥐 ".repeat(14).trim(); // ~390 graphemes
+
+  it("blocks a text over Bluesky's 300 graphemes unless a thread is asked for", () => {
+    const plain = checkFor("bluesky", long, []);
+    expect(plain?.ok).toBe(false);
+    const thread = checkFor("bluesky", long, [], { thread: true });
+    expect(thread?.ok).toBe(true);
+    expect(thread?.issues.map((i) => i.code)).toContain("text_thread");
+  });
+
+  it("offers threads only where the network has them", () => {
+    expect(networkHasThreads("bluesky")).toBe(true);
+    expect(networkHasThreads("mastodon")).toBe(true);
+    expect(networkHasThreads("instagram")).toBe(false);
+    expect(networkHasThreads("inconnu")).toBe(false);
+    // Asking for a thread on Instagram changes nothing: its limit still blocks.
+    expect(checkFor("instagram", "x".repeat(2300), [], { thread: true })?.ok).toBe(false);
+  });
+});
