@@ -54,7 +54,7 @@ describe("web UI serving", () => {
   it("keeps API 404s as JSON and refuses paths outside the build", async () => {
     // Unknown API paths are private like every API path: unauthenticated callers learn nothing.
     expect((await web.inject({ method: "GET", url: "/api/nope" })).json().error.code).toBe("unauthenticated");
-    const escape = await web.inject({ method: "GET", url: "/assets/../../package.json" });
-    expect(escape.body).not.toContain('"name": "relais"');
+    const traversal = await web.inject({ method: "GET", url: "/assets/../../package.json" });
+    expect(traversal.body).not.toContain('"name": "relais"');
   });
 });

@@ -481,7 +481,9 @@ describe("schema types", () => {
        where table_schema = 'public' and table_name not like 'relais_migrations%'
        order by table_name, column_name`.execute(t.ctx.db);
     const live: Record<string, string[]> = {};
-    for (const r of rows) (live[r.table_name] ??= []).push(r.column_name);
+    for (const r of rows) {
+      live[r.table_name] = [...(live[r.table_name] ?? []), r.column_name];
+    }
     const typed = Object.fromEntries(Object.entries(columns).map(([k, v]) => [k, Object.keys(v).sort()]));
     expect(typed).toEqual(live);
   });

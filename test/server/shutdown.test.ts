@@ -132,7 +132,7 @@ describe(`graceful shutdown of relais serve (${onPostgres ? "PostgreSQL" : "PGli
   it("a second signal while requests are stuck exits at once with code 1 (and still releases the lock)", async () => {
     server = await startServe(env);
     const s = server;
-    const held = heldLogin(s.url);
+    const _held = heldLogin(s.url); // kept in flight: the server must not wait for it
     await s.waitFor(INCOMING_LOGIN, 10_000);
     s.child.kill("SIGTERM");
     await s.waitFor("shutting down", 10_000);

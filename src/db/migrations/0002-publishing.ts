@@ -20,7 +20,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   // biome-ignore lint/suspicious/noExplicitAny: column builder callbacks shared across tables
   const id = (c: any) => c.primaryKey().defaultTo(sql`gen_random_uuid()`);
+  // biome-ignore lint/suspicious/noExplicitAny: as above
   const now = (c: any) => c.notNull().defaultTo(sql`now()`);
+  // biome-ignore lint/suspicious/noExplicitAny: as above
   const ws = (c: any) => c.notNull().references("workspaces.id").onDelete("cascade");
 
   await db.schema
