@@ -13,7 +13,6 @@ export default defineConfig({
     fileParallelism: false,
     testTimeout: 180_000,
     hookTimeout: 180_000,
-    env: { RELAIS_BLUESKY_NETWORK: "1" },
     reporters: ["default"],
   },
 });

@@ -27,9 +27,9 @@ import { type BlueskyNetwork, HoldingProxy, type PeerAccount, startNetwork } fro
  * interactions and snapshots the like. Then a worker is SIGKILLed in the middle of a thread and the network
  * still ends with exactly one copy of each part.
  *
- * Runs only with RELAIS_BLUESKY_NETWORK=1 (npm run test:bluesky, after `npm ci --prefix test/peers/bluesky/net`).
+ * Run by `npm run test:bluesky` (vitest.bluesky.config.ts) after `npm ci --prefix test/peers/bluesky/net`; the
+ * main suite excludes this file (vitest.config.ts), so nothing here is ever skipped.
  */
-const enabled = process.env.RELAIS_BLUESKY_NETWORK === "1";
 
 let net: BlueskyNetwork;
 let og: Server;
@@ -38,7 +38,6 @@ let photo: Buffer;
 let photo2: Buffer;
 
 beforeAll(async () => {
-  if (!enabled) return;
   net = await startNetwork();
   // A large, noisy photo (several MB as JPEG q95): the connector must fit it under Bluesky's 1,000,000 bytes.
   photo = await sharp({
@@ -94,7 +93,7 @@ const longText = (mention: string, link: string) =>
     "Merci à toutes les équipes techniques, bénévoles et artistes qui rendent ces nuits possibles 💛👨‍👩‍👧‍👦.",
   ].join(" ");
 
-describe.skipIf(!enabled)("Bluesky through Relais on a real local network", () => {
+describe("Bluesky through Relais on a real local network", () => {
   let t: TestApp;
   let alice: PeerAccount;
   let bob: PeerAccount;
@@ -306,7 +305,7 @@ describe.skipIf(!enabled)("Bluesky through Relais on a real local network", () =
   });
 });
 
-describe.skipIf(!enabled)("a worker SIGKILLed in the middle of a Bluesky thread", () => {
+describe("a worker SIGKILLed in the middle of a Bluesky thread", () => {
   let instance: Instance | undefined;
   let child: ChildProcess | undefined;
   let ctx: AppContext | undefined;

@@ -207,6 +207,7 @@ export function stopAfterFirstFailure(s: {
 }): void {
   let broken = false;
   beforeEach((ctx) => {
+    // Skipped on purpose: a previous step of this scenario failed, so this one could only time out.
     if (broken) ctx.skip();
   });
   afterEach(async (ctx) => {
