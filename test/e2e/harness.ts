@@ -215,6 +215,6 @@ export function stopAfterFirstFailure(s: {
     broken = true;
     const page = s.page();
     if (page) await s.screenshot(page, "FAILED").catch(() => {});
-    console.error(`browser errors:\n${s.errors.join("\n")}\nserver output:\n${s.relais()?.output()}`);
+    console.error(`page: ${page?.url()}\nbrowser errors:\n${s.errors.join("\n")}\nserver output:\n${s.relais()?.output()}`);
   });
 }

@@ -74,6 +74,8 @@ function Composer({ post }: { post?: Post }) {
     return at !== null && !post.planned && PLANNABLE.includes(post.status) ? { ...s, planTime: true } : s;
   });
   const [dirty, setDirty] = useState(!post);
+  /** The post this new-post screen created (until the route shows it). */
+  const [created, setCreated] = useState<Post | null>(null);
   /** The server's words when scheduling moved a DST-day time. */
   const [serverWarning, setServerWarning] = useState<string | null>(null);
   const [tab, setTab] = useState<string | null>("base");
@@ -118,12 +120,15 @@ function Composer({ post }: { post?: Post }) {
   const onSaved = async (saved: Post) => {
     setDirty(false);
     qc.setQueryData(keys.post(workspace.id, saved.id), saved);
+    if (!post) {
+      // From now on this screen edits the saved post: the route change below renders in a transition, and
+      // an action clicked on this screen meanwhile must update that post, not create a second one.
+      setCreated(saved);
+      const at = state.scheduledLocal ? `?at=${encodeURIComponent(state.scheduledLocal)}` : "";
+      navigate(`/w/${workspace.id}/calendar/posts/${saved.id}${at}`, { replace: true });
+    }
     await qc.invalidateQueries({ queryKey: keys.calendar(workspace.id) });
     await qc.invalidateQueries({ queryKey: keys.post(workspace.id, saved.id) });
-    if (!post) {
-      const at = state.scheduledLocal ? `?at=${encodeURIComponent(state.scheduledLocal)}` : "";
-      navigate(`../posts/${saved.id}${at}`, { relative: "path", replace: true });
-    }
   };
 
   const dst = state.scheduledLocal ? dstStatus(state.scheduledLocal, tz) : "none";
@@ -361,7 +366,7 @@ function Composer({ post }: { post?: Post }) {
             </Paper>
 
             <ComposerActions
-              post={post}
+              post={post ?? created ?? undefined}
               state={state}
               dirty={dirty}
               blocking={blocking}
