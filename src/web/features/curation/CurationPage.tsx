@@ -8,9 +8,8 @@ import { formatDate } from "../../components/format";
 import { EmptyState, ErrorState, PageLoader } from "../../components/PageState";
 import { PageTitle } from "../../components/PageTitle";
 import { useAction } from "../../components/use-action";
-import { call } from "../publishing/http";
 import { useCurrentWorkspace } from "../workspaces/use-current-workspace";
-import { bookmarklet, keys, paths, type Topic, useTopics } from "./curation-api";
+import { bookmarklet, keys, type Topic, topicActions, useTopics } from "./curation-api";
 
 /** Curation home: the topics of the workspace, a new topic, the bookmarklet, and the press reviews. */
 export default function CurationPage() {
@@ -117,7 +116,7 @@ export function NewTopicModal({
   const navigate = useNavigate();
   const [name, setName] = useState("");
   const [description, setDescription] = useState("");
-  const create = useAction(() => call<Topic>("POST", paths.topics(workspaceId), { body: { name, description } }), {
+  const create = useAction(() => topicActions.create(workspaceId, { name, description }), {
     success: t("curation.topics.created"),
     onSuccess: async (topic) => {
       await qc.invalidateQueries({ queryKey: keys.topics(workspaceId) });

@@ -24,9 +24,8 @@ import { formatDate, formatDateTime } from "../../components/format";
 import { ErrorState, PageLoader } from "../../components/PageState";
 import { PageTitle } from "../../components/PageTitle";
 import { useAction } from "../../components/use-action";
-import { call } from "../publishing/http";
 import { useCurrentWorkspace } from "../workspaces/use-current-workspace";
-import { keys, paths, type Rendered, type Review, type ReviewItem, useReview } from "./curation-api";
+import { keys, type Rendered, type Review, type ReviewItem, reviewActions, useReview } from "./curation-api";
 
 /**
  * The press review builder: title, intro, items (drag or up/down to reorder, a comment each, remove),
@@ -97,7 +96,7 @@ function Editor({ review }: { review: Review }) {
     intro,
     items: items.filter((i) => i.entryId).map((i) => ({ entryId: i.entryId as string, comment: i.comment })),
   });
-  const save = useAction(() => call<Review>("PATCH", paths.review(w, review.id), { body: body() }), {
+  const save = useAction(() => reviewActions.update(w, review.id, body()), {
     success: t("curation.reviews.saved"),
     onSuccess: async (r) => {
       setDirty(false);
@@ -107,12 +106,12 @@ function Editor({ review }: { review: Review }) {
   /** Saves pending edits first, so what is previewed, exported or sent is what is on screen. */
   const flush = async () => {
     if (dirty && canEdit) {
-      const r = await call<Review>("PATCH", paths.review(w, review.id), { body: body() });
+      const r = await reviewActions.update(w, review.id, body());
       setDirty(false);
       await after(r);
     }
   };
-  const render = () => call<Rendered>("GET", `${paths.review(w, review.id)}/render`);
+  const render = () => reviewActions.render(w, review.id);
   const showPreview = useAction(
     async () => {
       await flush();
@@ -139,16 +138,14 @@ function Editor({ review }: { review: Review }) {
   const sendTest = useAction(
     async () => {
       await flush();
-      return call<Review>("POST", `${paths.review(w, review.id)}/send`, {
-        body: { recipients: [testTo.trim()], test: true },
-      });
+      return reviewActions.send(w, review.id, { recipients: [testTo.trim()], test: true });
     },
     { success: t("curation.reviews.testSent", { to: testTo.trim() }) },
   );
   const send = useAction(
     async () => {
       await flush();
-      return call<Review>("POST", `${paths.review(w, review.id)}/send`, { body: { recipients } });
+      return reviewActions.send(w, review.id, { recipients });
     },
     {
       onSuccess: async (r) => {
@@ -156,10 +153,7 @@ function Editor({ review }: { review: Review }) {
       },
     },
   );
-  const publish = useAction(
-    (on: boolean) => call<Review>(on ? "POST" : "DELETE", `${paths.review(w, review.id)}/publish`),
-    { onSuccess: after },
-  );
+  const publish = useAction((on: boolean) => reviewActions.publish(w, review.id, on), { onSuccess: after });
 
   return (
     <>

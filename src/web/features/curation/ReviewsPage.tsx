@@ -24,18 +24,8 @@ import { formatDate, formatDateTime } from "../../components/format";
 import { EmptyState, ErrorState, PageLoader } from "../../components/PageState";
 import { PageTitle } from "../../components/PageTitle";
 import { useAction } from "../../components/use-action";
-import { call } from "../publishing/http";
 import { useCurrentWorkspace } from "../workspaces/use-current-workspace";
-import {
-  keys,
-  paths,
-  type Review,
-  type ReviewStatus,
-  type Schedule,
-  useReviews,
-  useSchedule,
-  useTopics,
-} from "./curation-api";
+import { keys, type ReviewStatus, reviewActions, useReviews, useSchedule, useTopics } from "./curation-api";
 
 const STATUS_COLOR: Record<ReviewStatus, string> = { draft: "gray", sending: "blue", sent: "teal", failed: "red" };
 
@@ -68,8 +58,11 @@ export default function ReviewsPage() {
       // Whole days in the browser's zone: from 00:00 on the first day to 00:00 after the last one.
       const start = new Date(`${from}T00:00:00`);
       const end = new Date(new Date(`${to}T00:00:00`).getTime() + 86_400_000);
-      return call<Review>("POST", paths.reviews(w), {
-        body: { topicId, from: start.toISOString(), to: end.toISOString(), intro },
+      return reviewActions.create(w, {
+        topicId: topicId as string,
+        from: start.toISOString(),
+        to: end.toISOString(),
+        intro,
       });
     },
     {
@@ -233,18 +226,16 @@ function ScheduleCard({ workspaceId, topicId, canEdit }: { workspaceId: string; 
   const key = keys.schedule(workspaceId, topicId);
   const save = useAction(
     () =>
-      call<Schedule>("PUT", paths.schedule(workspaceId, topicId), {
-        body: {
-          weekday: Number(form.weekday),
-          time: form.time,
-          recipients: form.recipients,
-          title: form.title.trim() || t("curation.reviews.defaultTitle"),
-          enabled: form.enabled,
-        },
+      reviewActions.saveSchedule(workspaceId, topicId, {
+        weekday: Number(form.weekday),
+        time: form.time,
+        recipients: form.recipients,
+        title: form.title.trim() || t("curation.reviews.defaultTitle"),
+        enabled: form.enabled,
       }),
     { success: t("curation.schedule.saved"), onSuccess: (s) => void qc.setQueryData(key, s) },
   );
-  const remove = useAction(() => call("DELETE", paths.schedule(workspaceId, topicId)), {
+  const remove = useAction(() => reviewActions.removeSchedule(workspaceId, topicId), {
     success: t("curation.schedule.removed"),
     onSuccess: () => void qc.setQueryData(key, null),
   });

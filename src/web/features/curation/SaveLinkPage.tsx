@@ -7,10 +7,9 @@ import { useNavigate, useSearchParams } from "react-router";
 import { ApiError } from "../../api/errors";
 import { PageTitle } from "../../components/PageTitle";
 import { useAction } from "../../components/use-action";
-import { call } from "../publishing/http";
 import { useCurrentWorkspace } from "../workspaces/use-current-workspace";
 import { NewTopicModal } from "./CurationPage";
-import { type Entry, keys, type LinkPreview, paths, useTopics } from "./curation-api";
+import { entryActions, keys, topicActions, useTopics } from "./curation-api";
 
 /**
  * "Save a link": the bookmarklet's target (?url=…&title=…) and the page behind "Save a link". The page's
@@ -36,7 +35,7 @@ export default function SaveLinkPage() {
   const [previewError, setPreviewError] = useState<string | null>(null);
   const [creating, setCreating] = useState(false);
 
-  const preview = useAction((u: string) => call<LinkPreview>("POST", paths.preview(w), { body: { url: u } }), {
+  const preview = useAction((u: string) => topicActions.linkPreview(w, u), {
     onSuccess: (p) => {
       setPreviewError(null);
       if (p.title) setTitle(p.title);
@@ -57,14 +56,12 @@ export default function SaveLinkPage() {
 
   const save = useAction(
     () =>
-      call<Entry>("POST", paths.entries(w, topicId as string), {
-        body: {
-          url: url.trim(),
-          insight,
-          tags,
-          ...(title.trim() ? { title: title.trim(), description, imageUrl } : {}),
-          ...(siteName ? { sourceName: siteName } : {}),
-        },
+      entryActions.add(w, topicId as string, {
+        url: url.trim(),
+        insight,
+        tags,
+        ...(title.trim() ? { title: title.trim(), description, imageUrl } : {}),
+        ...(siteName ? { sourceName: siteName } : {}),
       }),
     {
       success: t("curation.entries.saved"),

@@ -15,8 +15,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useAction } from "../../components/use-action";
-import { call } from "../publishing/http";
-import { type Entry, keys, paths, useTopics } from "./curation-api";
+import { entryActions, keys, topicActions, useTopics } from "./curation-api";
 
 /**
  * "Save to topic" for a veille item, for the reader to mount beside an item: picks a topic, takes the
@@ -89,12 +88,10 @@ function SaveToTopicModal({
     async () => {
       let target = topicId;
       if (!target) {
-        const created = await call<{ id: string }>("POST", paths.topics(workspaceId), {
-          body: { name: newTopic.trim() },
-        });
+        const created = await topicActions.create(workspaceId, { name: newTopic.trim() });
         target = created.id;
       }
-      return call<Entry>("POST", paths.entries(workspaceId, target), { body: { feedItemId: itemId, insight, tags } });
+      return entryActions.add(workspaceId, target, { feedItemId: itemId, insight, tags });
     },
     {
       success: t("curation.entries.saved"),

@@ -9,9 +9,8 @@ import { CopyField } from "../../components/CopyField";
 import { EmptyState, ErrorState, PageLoader } from "../../components/PageState";
 import { PageTitle } from "../../components/PageTitle";
 import { useAction } from "../../components/use-action";
-import { call } from "../publishing/http";
 import { useCurrentWorkspace } from "../workspaces/use-current-workspace";
-import { type Entry, keys, paths, type Topic, useEntries, useTopic } from "./curation-api";
+import { type Entry, entryActions, keys, type Topic, topicActions, useEntries, useTopic } from "./curation-api";
 import { EntryCard } from "./EntryCard";
 
 /** One topic: its entries as cards, a quick "add a link" form, publishing (page + feeds), deletion. */
@@ -38,18 +37,18 @@ export default function TopicPage() {
       const ids = list.map((e) => e.id);
       const [moved] = ids.splice(index, 1);
       ids.splice(index + delta, 0, moved as string);
-      return call<Entry[]>("PUT", `${paths.entries(w, topicId)}/order`, { body: { entryIds: ids } });
+      return entryActions.reorder(w, topicId, ids);
     },
     { onSuccess: (list) => void qc.setQueryData(keys.entries(w, topicId), list) },
   );
-  const remove = useAction((e: Entry) => call("DELETE", paths.entry(w, topicId, e.id)), {
+  const remove = useAction((e: Entry) => entryActions.remove(w, topicId, e.id), {
     success: t("curation.entries.removed"),
     onSuccess: async () => {
       setRemoving(null);
       await refresh();
     },
   });
-  const deleteTopic = useAction(() => call("DELETE", paths.topic(w, topicId)), {
+  const deleteTopic = useAction(() => topicActions.remove(w, topicId), {
     success: t("curation.topics.deleted"),
     onSuccess: async () => {
       await qc.invalidateQueries({ queryKey: keys.topics(w) });
@@ -151,18 +150,15 @@ function AddLinkForm({ workspaceId, topicId, onSaved }: { workspaceId: string; t
   const [url, setUrl] = useState("");
   const [insight, setInsight] = useState("");
   const [tags, setTags] = useState<string[]>([]);
-  const save = useAction(
-    () => call<Entry>("POST", paths.entries(workspaceId, topicId), { body: { url: url.trim(), insight, tags } }),
-    {
-      success: t("curation.entries.saved"),
-      onSuccess: async () => {
-        setUrl("");
-        setInsight("");
-        setTags([]);
-        await onSaved();
-      },
+  const save = useAction(() => entryActions.add(workspaceId, topicId, { url: url.trim(), insight, tags }), {
+    success: t("curation.entries.saved"),
+    onSuccess: async () => {
+      setUrl("");
+      setInsight("");
+      setTags([]);
+      await onSaved();
     },
-  );
+  });
   return (
     <Card withBorder radius="md">
       <form
@@ -229,9 +225,7 @@ function EditEntryModal({
   });
   const save = useAction(
     () =>
-      call<Entry>("PATCH", paths.entry(workspaceId, entry.topicId, entry.id), {
-        body: { ...form, imageUrl: form.imageUrl.trim() || null },
-      }),
+      entryActions.update(workspaceId, entry.topicId, entry.id, { ...form, imageUrl: form.imageUrl.trim() || null }),
     { success: t("curation.entries.updated"), onSuccess: onSaved },
   );
   return (
@@ -299,11 +293,10 @@ function PublicPanel({ topic, workspaceId, canEdit }: { topic: Topic; workspaceI
     qc.setQueryData(keys.topic(workspaceId, topic.id), data);
     return qc.invalidateQueries({ queryKey: keys.topics(workspaceId) });
   };
-  const toggle = useAction(
-    (isPublic: boolean) => call<Topic>("PATCH", paths.topic(workspaceId, topic.id), { body: { isPublic } }),
-    { onSuccess: update },
-  );
-  const regenerate = useAction(() => call<Topic>("POST", `${paths.topic(workspaceId, topic.id)}/public-token`), {
+  const toggle = useAction((isPublic: boolean) => topicActions.update(workspaceId, topic.id, { isPublic }), {
+    onSuccess: update,
+  });
+  const regenerate = useAction(() => topicActions.regenerateToken(workspaceId, topic.id), {
     success: t("curation.public.regenerated"),
     onSuccess: update,
   });

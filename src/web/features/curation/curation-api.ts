@@ -1,114 +1,35 @@
 import { useQuery } from "@tanstack/react-query";
-import { call } from "../publishing/http";
+import { api, unwrap } from "../../api/client";
+import { isApiError } from "../../api/errors";
+import type { components } from "../../api/schema";
+import type { RequestBody, ResponseBody } from "../../api/types";
 
 /**
- * Curation and press review calls. Shapes mirror the server's zod schemas (src/modules/curation/
- * curation.schema.ts: CurationTopic, CurationEntry, PressReview…); the untyped `call` helper keeps this
- * feature independent of the generated schema file other features regenerate concurrently.
+ * Curation and press review calls, typed from the OpenAPI document (`npm run gen:api` →
+ * src/web/api/schema.d.ts): the shapes are aliases of the server's zod schemas (src/modules/curation/
+ * curation.schema.ts) and openapi-fetch checks paths, bodies and answers.
  */
-export interface Topic {
-  id: string;
-  name: string;
-  slug: string;
-  description: string;
-  isPublic: boolean;
-  publicUrl: string | null;
-  feedUrls: { rss: string; json: string } | null;
-  entryCount: number;
-  lastSavedAt: string | null;
-  createdAt: string;
-}
+type Schemas = components["schemas"];
 
-export interface Entry {
-  id: string;
-  topicId: string;
-  feedItemId: string | null;
-  url: string;
-  title: string;
-  description: string;
-  imageUrl: string | null;
-  sourceName: string;
-  insight: string;
-  tags: string[];
-  position: number;
-  publishedAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-  fetchError?: string | null;
-}
+export type Topic = Schemas["CurationTopic"];
+export type Entry = Schemas["CurationEntry"];
+export type LinkPreview = Schemas["LinkPreview"];
+export type ReviewItem = Schemas["PressReviewItem"];
+export type Review = Schemas["PressReview"];
+export type ReviewStatus = Review["status"];
+export type Rendered = Schemas["PressReviewRendered"];
+export type Schedule = Schemas["PressReviewSchedule"];
 
-export interface LinkPreview {
-  url: string;
-  title: string | null;
-  description: string | null;
-  imageUrl: string | null;
-  siteName: string | null;
-  publishedAt: string | null;
-}
+const TOPICS = "/api/workspaces/{workspaceId}/topics";
+const TOPIC = "/api/workspaces/{workspaceId}/topics/{topicId}";
+const ENTRIES = "/api/workspaces/{workspaceId}/topics/{topicId}/entries";
+const ENTRY = "/api/workspaces/{workspaceId}/topics/{topicId}/entries/{entryId}";
+const REVIEWS = "/api/workspaces/{workspaceId}/reviews";
+const REVIEW = "/api/workspaces/{workspaceId}/reviews/{reviewId}";
+const SCHEDULE = "/api/workspaces/{workspaceId}/topics/{topicId}/review-schedule";
 
-export interface ReviewItem {
-  entryId: string | null;
-  url: string;
-  title: string;
-  description: string;
-  imageUrl: string | null;
-  source: string;
-  comment: string;
-}
-
-export type ReviewStatus = "draft" | "sending" | "sent" | "failed";
-
-export interface Review {
-  id: string;
-  topicId: string | null;
-  topicName: string | null;
-  scheduled: boolean;
-  title: string;
-  intro: string;
-  periodStart: string;
-  periodEnd: string;
-  items: ReviewItem[];
-  status: ReviewStatus;
-  recipients: string[];
-  sentAt: string | null;
-  sendError: string | null;
-  publicUrl: string | null;
-  createdAt: string;
-}
-
-export type ReviewSummary = Omit<Review, "items" | "intro"> & { itemCount: number };
-
-export interface Rendered {
-  subject: string;
-  html: string;
-  text: string;
-  markdown: string;
-}
-
-export interface Schedule {
-  topicId: string;
-  weekday: number;
-  time: string;
-  timezone: string;
-  recipients: string[];
-  title: string;
-  intro: string;
-  enabled: boolean;
-  nextRunAt: string;
-  lastRunAt: string | null;
-}
-
-const ws = (w: string) => `/api/workspaces/${w}`;
-export const paths = {
-  topics: (w: string) => `${ws(w)}/topics`,
-  topic: (w: string, t: string) => `${ws(w)}/topics/${t}`,
-  entries: (w: string, t: string) => `${ws(w)}/topics/${t}/entries`,
-  entry: (w: string, t: string, e: string) => `${ws(w)}/topics/${t}/entries/${e}`,
-  preview: (w: string) => `${ws(w)}/link-preview`,
-  reviews: (w: string) => `${ws(w)}/reviews`,
-  review: (w: string, r: string) => `${ws(w)}/reviews/${r}`,
-  schedule: (w: string, t: string) => `${ws(w)}/topics/${t}/review-schedule`,
-};
+/** A review in the history list: no items or intro, their count instead. */
+export type ReviewSummary = ResponseBody<typeof REVIEWS, "get", 200>[number];
 
 export const keys = {
   topics: (w: string) => ["workspaces", w, "curation", "topics"] as const,
@@ -119,20 +40,27 @@ export const keys = {
   schedule: (w: string, t: string) => ["workspaces", w, "curation", "schedule", t] as const,
 };
 
+const inWorkspace = (workspaceId: string) => ({ params: { path: { workspaceId } } });
+const onTopic = (workspaceId: string, topicId: string) => ({ params: { path: { workspaceId, topicId } } });
+const onReview = (workspaceId: string, reviewId: string) => ({ params: { path: { workspaceId, reviewId } } });
+const onEntry = (workspaceId: string, topicId: string, entryId: string) => ({
+  params: { path: { workspaceId, topicId, entryId } },
+});
+
 export const useTopics = (w: string) =>
-  useQuery({ queryKey: keys.topics(w), queryFn: () => call<Topic[]>("GET", paths.topics(w)) });
+  useQuery({ queryKey: keys.topics(w), queryFn: () => unwrap(api.GET(TOPICS, inWorkspace(w))) });
 
 export const useTopic = (w: string, t: string) =>
-  useQuery({ queryKey: keys.topic(w, t), queryFn: () => call<Topic>("GET", paths.topic(w, t)) });
+  useQuery({ queryKey: keys.topic(w, t), queryFn: () => unwrap(api.GET(TOPIC, onTopic(w, t))) });
 
 export const useEntries = (w: string, t: string) =>
-  useQuery({ queryKey: keys.entries(w, t), queryFn: () => call<Entry[]>("GET", paths.entries(w, t)) });
+  useQuery({ queryKey: keys.entries(w, t), queryFn: () => unwrap(api.GET(ENTRIES, onTopic(w, t))) });
 
 export const useReviews = (w: string) =>
-  useQuery({ queryKey: keys.reviews(w), queryFn: () => call<ReviewSummary[]>("GET", paths.reviews(w)) });
+  useQuery({ queryKey: keys.reviews(w), queryFn: () => unwrap(api.GET(REVIEWS, inWorkspace(w))) });
 
 export const useReview = (w: string, r: string) =>
-  useQuery({ queryKey: keys.review(w, r), queryFn: () => call<Review>("GET", paths.review(w, r)) });
+  useQuery({ queryKey: keys.review(w, r), queryFn: () => unwrap(api.GET(REVIEW, onReview(w, r))) });
 
 /** The topic's weekly schedule, or null when there is none (the server answers 404). */
 export const useSchedule = (w: string, t: string | null) =>
@@ -141,13 +69,59 @@ export const useSchedule = (w: string, t: string | null) =>
     enabled: t !== null,
     queryFn: async () => {
       try {
-        return await call<Schedule>("GET", paths.schedule(w, t as string));
+        return await unwrap(api.GET(SCHEDULE, onTopic(w, t as string)));
       } catch (err) {
-        if ((err as { status?: number }).status === 404) return null;
+        if (isApiError(err) && err.status === 404) return null;
         throw err;
       }
     },
   });
+
+export const topicActions = {
+  create: (w: string, body: RequestBody<typeof TOPICS, "post">) =>
+    unwrap(api.POST(TOPICS, { ...inWorkspace(w), body })),
+  update: (w: string, t: string, body: RequestBody<typeof TOPIC, "patch">) =>
+    unwrap(api.PATCH(TOPIC, { ...onTopic(w, t), body })),
+  remove: (w: string, t: string) => unwrap(api.DELETE(TOPIC, onTopic(w, t))),
+  /** A new public address (the old page and feeds stop answering). */
+  regenerateToken: (w: string, t: string) =>
+    unwrap(api.POST("/api/workspaces/{workspaceId}/topics/{topicId}/public-token", onTopic(w, t))),
+  /** The page's title, description, image and site name, fetched by the server. */
+  linkPreview: (w: string, url: string) =>
+    unwrap(api.POST("/api/workspaces/{workspaceId}/link-preview", { ...inWorkspace(w), body: { url } })),
+};
+
+export const entryActions = {
+  add: (w: string, t: string, body: RequestBody<typeof ENTRIES, "post">) =>
+    unwrap(api.POST(ENTRIES, { ...onTopic(w, t), body })),
+  update: (w: string, t: string, e: string, body: RequestBody<typeof ENTRY, "patch">) =>
+    unwrap(api.PATCH(ENTRY, { ...onEntry(w, t, e), body })),
+  remove: (w: string, t: string, e: string) => unwrap(api.DELETE(ENTRY, onEntry(w, t, e))),
+  /** Puts the topic's entries in this order; answers the reordered list. */
+  reorder: (w: string, t: string, entryIds: string[]) =>
+    unwrap(
+      api.PUT("/api/workspaces/{workspaceId}/topics/{topicId}/entries/order", { ...onTopic(w, t), body: { entryIds } }),
+    ),
+};
+
+export const reviewActions = {
+  create: (w: string, body: RequestBody<typeof REVIEWS, "post">) =>
+    unwrap(api.POST(REVIEWS, { ...inWorkspace(w), body })),
+  update: (w: string, r: string, body: RequestBody<typeof REVIEW, "patch">) =>
+    unwrap(api.PATCH(REVIEW, { ...onReview(w, r), body })),
+  render: (w: string, r: string) =>
+    unwrap(api.GET("/api/workspaces/{workspaceId}/reviews/{reviewId}/render", onReview(w, r))),
+  send: (w: string, r: string, body: RequestBody<"/api/workspaces/{workspaceId}/reviews/{reviewId}/send", "post">) =>
+    unwrap(api.POST("/api/workspaces/{workspaceId}/reviews/{reviewId}/send", { ...onReview(w, r), body })),
+  /** Publishes the review's public page, or takes it down. */
+  publish: (w: string, r: string, on: boolean) =>
+    on
+      ? unwrap(api.POST("/api/workspaces/{workspaceId}/reviews/{reviewId}/publish", onReview(w, r)))
+      : unwrap(api.DELETE("/api/workspaces/{workspaceId}/reviews/{reviewId}/publish", onReview(w, r))),
+  saveSchedule: (w: string, t: string, body: RequestBody<typeof SCHEDULE, "put">) =>
+    unwrap(api.PUT(SCHEDULE, { ...onTopic(w, t), body })),
+  removeSchedule: (w: string, t: string) => unwrap(api.DELETE(SCHEDULE, onTopic(w, t))),
+};
 
 /** The composer, prefilled with the link and the insight ("Share"). */
 export function shareUrl(w: string, entry: Pick<Entry, "url" | "insight" | "title">): string {

@@ -7,8 +7,9 @@ type Query = Record<string, string | number | boolean | undefined | null | strin
 /**
  * An untyped call with the same headers, CSRF and error shape as `unwrap(api.…)`. The publishing UI
  * (calendar, composer, media) now goes through the typed client (`publishing-api.ts`, openapi-fetch
- * on `schema.d.ts`); this stays for multipart uploads (openapi-fetch sends JSON) and for the features
- * not moved yet (accounts, approvals, notifications, curation). Prefer `api` for new JSON calls.
+ * on `schema.d.ts`), as do the veille reader, alerts and curation; this stays for multipart uploads
+ * (openapi-fetch sends JSON) and for the features not moved yet (accounts, approvals, notifications).
+ * Prefer `api` for new JSON calls.
  */
 export async function call<T>(
   method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE",

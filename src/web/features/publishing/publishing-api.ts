@@ -1,6 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
 import { api, unwrap } from "../../api/client";
-import type { paths as ApiPaths } from "../../api/schema";
+import type { QueryOf, RequestBody } from "../../api/types";
 
 /**
  * The publishing routes the UI calls, typed from the OpenAPI document (`npm run gen:api`): paths, bodies
@@ -95,7 +95,7 @@ export function usePost(w: string, id: string | undefined) {
   });
 }
 
-export type CalendarQuery = ApiPaths["/api/workspaces/{workspaceId}/calendar"]["get"]["parameters"]["query"];
+export type CalendarQuery = QueryOf<"/api/workspaces/{workspaceId}/calendar">;
 export const getCalendar = (w: string, query: CalendarQuery) =>
   unwrap(api.GET("/api/workspaces/{workspaceId}/calendar", { params: { path: { workspaceId: w }, query } }));
 
@@ -116,11 +116,7 @@ export function usePostComments(w: string, id: string | undefined) {
 }
 
 /** The body the composer sends for create and update (a scheduled time goes through schedule/move). */
-export type PostInput = ApiPaths["/api/workspaces/{workspaceId}/posts"]["post"]["requestBody"] extends
-  | { content: { "application/json": infer B } }
-  | undefined
-  ? B
-  : never;
+export type PostInput = RequestBody<"/api/workspaces/{workspaceId}/posts", "post">;
 
 export const postActions = {
   create: (w: string, input: PostInput) =>

@@ -6,12 +6,12 @@
 
 // One definition of the statuses: the database schema's (type-only import, erased from the bundle).
 import type { PostStatus, TargetStatus } from "../../../db/schema";
-import type { components, paths } from "../../api/schema";
+import type { components } from "../../api/schema";
+import type { ResponseBody } from "../../api/types";
 
 export type { PostStatus, TargetStatus };
 
 type Schemas = components["schemas"];
-type Json<T> = T extends { content: { "application/json": infer B } } ? B : never;
 
 export type NetworkInfo = Schemas["Network"];
 export type SocialAccount = Schemas["SocialAccount"];
@@ -34,10 +34,6 @@ export type ImportReport = Schemas["CsvImportReport"];
 export type ImportIssue = ImportReport["rows"][number]["errors"][number];
 
 /** POST …/schedule answers the post and how a DST day moved the wall-clock time. */
-export type ScheduleResult = Json<
-  paths["/api/workspaces/{workspaceId}/posts/{postId}/schedule"]["post"]["responses"][200]
->;
+export type ScheduleResult = ResponseBody<"/api/workspaces/{workspaceId}/posts/{postId}/schedule", "post", 200>;
 /** POST …/approval-links answers the link, shown once. */
-export type ApprovalLink = Json<
-  paths["/api/workspaces/{workspaceId}/posts/{postId}/approval-links"]["post"]["responses"][201]
->;
+export type ApprovalLink = ResponseBody<"/api/workspaces/{workspaceId}/posts/{postId}/approval-links", "post", 201>;

@@ -1,119 +1,32 @@
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
-import { call } from "../publishing/http";
+import { api, unwrap } from "../../api/client";
+import type { components } from "../../api/schema";
+import type { QueryOf, RequestBody } from "../../api/types";
 
 /**
- * Reader calls. Shapes mirror the server's zod schemas (src/modules/veille/veille.schema.ts: Feed,
- * FeedFolder, FeedList, FeedItemSummary, FeedItem, Subscribed, ChooseFeed); the untyped `call` keeps this
- * feature independent of the generated schema file that other features regenerate concurrently.
+ * The reader's calls, typed from the OpenAPI document (`npm run gen:api` → src/web/api/schema.d.ts): the
+ * shapes are aliases of the server's zod schemas (src/modules/veille/veille.schema.ts) and openapi-fetch
+ * checks paths, bodies and answers. `paths` stays for what is not a JSON call (the OPML export link).
  */
-export interface FeedError {
-  code: string;
-  message: string;
-  detail: string | null;
-  at: string;
-}
+type Schemas = components["schemas"];
 
-export interface Feed {
-  id: string;
-  folderId: string | null;
-  url: string;
-  siteUrl: string | null;
-  title: string;
-  description: string;
-  language: string | null;
-  format: string | null;
-  fetchFullText: boolean;
-  lastFetchedAt: string | null;
-  lastNewItemAt: string | null;
-  nextFetchAt: string | null;
-  intervalSeconds: number;
-  errorCount: number;
-  lastError: FeedError | null;
-  goneAt: string | null;
-  unread: number;
-  createdAt: string;
-}
+export type Feed = Schemas["Feed"];
+export type Folder = Schemas["FeedFolder"];
+export type FeedList = Schemas["FeedList"];
+export type ItemSummary = Schemas["FeedItemSummary"];
+export type ItemDetail = Schemas["FeedItem"];
+export type ItemPage = Schemas["FeedItemList"];
+export type SubscribeResult = Schemas["Subscribed"] | Schemas["ChooseFeed"];
 
-export interface Folder {
-  id: string;
-  name: string;
-  position: number;
-  unread: number;
-}
-
-export interface FeedList {
-  folders: Folder[];
-  feeds: Feed[];
-  unread: number;
-}
-
-export interface Source {
-  itemId: string;
-  feedId: string;
-  feedTitle: string;
-  title: string;
-  link: string | null;
-  publishedAt: string;
-}
-
-export interface ItemSummary {
-  id: string;
-  feedId: string;
-  feedTitle: string;
-  title: string;
-  link: string | null;
-  excerpt: string;
-  imageUrl: string | null;
-  author: string | null;
-  language: string | null;
-  publishedAt: string;
-  read: boolean;
-  starred: boolean;
-  hasFullText: boolean;
-  story: { id: string; count: number; sources: Source[] } | null;
-}
-
-export interface ItemDetail extends ItemSummary {
-  summaryHtml: string;
-  contentHtml: string;
-  fullTextHtml: string | null;
-  categories: string[];
-  enclosures: { url: string; type: string | null; length: number | null }[];
-}
-
-export interface ItemPage {
-  items: ItemSummary[];
-  nextCursor: string | null;
-}
-
-export type SubscribeResult =
-  | { status: "subscribed"; feed: Feed; newItems: number }
-  | { status: "choose"; choices: { url: string; title: string | null; type: string }[] };
-
-export interface ItemFilter {
-  feedId?: string;
-  folderId?: string;
+const ITEMS = "/api/workspaces/{workspaceId}/veille/items";
+/** The reader's filters: the items query's own fields, with the two flags as booleans. */
+export type ItemFilter = Pick<QueryOf<typeof ITEMS>, "feedId" | "folderId" | "language" | "since" | "q"> & {
   starred?: boolean;
   unread?: boolean;
-  language?: string;
-  since?: string;
-  q?: string;
-}
+};
 
-const base = (w: string) => `/api/workspaces/${w}/veille`;
 export const paths = {
-  feeds: (w: string) => `${base(w)}/feeds`,
-  feed: (w: string, id: string) => `${base(w)}/feeds/${id}`,
-  fetchNow: (w: string, id: string) => `${base(w)}/feeds/${id}/fetch`,
-  folders: (w: string) => `${base(w)}/folders`,
-  folder: (w: string, id: string) => `${base(w)}/folders/${id}`,
-  opml: (w: string) => `${base(w)}/opml`,
-  items: (w: string) => `${base(w)}/items`,
-  item: (w: string, id: string) => `${base(w)}/items/${id}`,
-  read: (w: string, id: string) => `${base(w)}/items/${id}/read`,
-  star: (w: string, id: string) => `${base(w)}/items/${id}/star`,
-  fullText: (w: string, id: string) => `${base(w)}/items/${id}/full-text`,
-  markAllRead: (w: string) => `${base(w)}/items/read`,
+  opml: (w: string) => `/api/workspaces/${w}/veille/opml`,
 };
 
 export const keys = {
@@ -123,8 +36,15 @@ export const keys = {
   item: (w: string, id: string) => ["veille", w, "item", id] as const,
 };
 
+const inWorkspace = (workspaceId: string) => ({ params: { path: { workspaceId } } });
+const onFeed = (workspaceId: string, feedId: string) => ({ params: { path: { workspaceId, feedId } } });
+const onItem = (workspaceId: string, itemId: string) => ({ params: { path: { workspaceId, itemId } } });
+
 export function useFeeds(w: string) {
-  return useQuery({ queryKey: keys.feeds(w), queryFn: () => call<FeedList>("GET", paths.feeds(w)) });
+  return useQuery({
+    queryKey: keys.feeds(w),
+    queryFn: () => unwrap(api.GET("/api/workspaces/{workspaceId}/veille/feeds", inWorkspace(w))),
+  });
 }
 
 export function useItems(w: string, filter: ItemFilter) {
@@ -132,15 +52,20 @@ export function useItems(w: string, filter: ItemFilter) {
     queryKey: keys.items(w, filter),
     initialPageParam: undefined as string | undefined,
     queryFn: ({ pageParam }) =>
-      call<ItemPage>("GET", paths.items(w), {
-        query: {
-          ...filter,
-          starred: filter.starred ? "true" : undefined,
-          unread: filter.unread ? "true" : undefined,
-          limit: 40,
-          cursor: pageParam,
-        },
-      }),
+      unwrap(
+        api.GET(ITEMS, {
+          params: {
+            path: { workspaceId: w },
+            query: {
+              ...filter,
+              starred: filter.starred ? "true" : undefined,
+              unread: filter.unread ? "true" : undefined,
+              limit: 40,
+              cursor: pageParam,
+            },
+          },
+        }),
+      ),
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
 }
@@ -148,7 +73,44 @@ export function useItems(w: string, filter: ItemFilter) {
 export function useItem(w: string, id: string | null) {
   return useQuery({
     queryKey: keys.item(w, id ?? ""),
-    queryFn: () => call<ItemDetail>("GET", paths.item(w, id as string)),
+    queryFn: () => unwrap(api.GET("/api/workspaces/{workspaceId}/veille/items/{itemId}", onItem(w, id as string))),
     enabled: Boolean(id),
   });
 }
+
+export const veilleActions = {
+  /** 201 subscribed, or 200 "choose" when the site announces several feeds. */
+  subscribe: (w: string, body: RequestBody<"/api/workspaces/{workspaceId}/veille/feeds", "post">) =>
+    unwrap(api.POST("/api/workspaces/{workspaceId}/veille/feeds", { ...inWorkspace(w), body })),
+  updateFeed: (
+    w: string,
+    feedId: string,
+    body: RequestBody<"/api/workspaces/{workspaceId}/veille/feeds/{feedId}", "patch">,
+  ) => unwrap(api.PATCH("/api/workspaces/{workspaceId}/veille/feeds/{feedId}", { ...onFeed(w, feedId), body })),
+  unsubscribe: (w: string, feedId: string) =>
+    unwrap(api.DELETE("/api/workspaces/{workspaceId}/veille/feeds/{feedId}", onFeed(w, feedId))),
+  fetchNow: (w: string, feedId: string) =>
+    unwrap(api.POST("/api/workspaces/{workspaceId}/veille/feeds/{feedId}/fetch", onFeed(w, feedId))),
+  createFolder: (w: string, name: string) =>
+    unwrap(api.POST("/api/workspaces/{workspaceId}/veille/folders", { ...inWorkspace(w), body: { name } })),
+  deleteFolder: (w: string, folderId: string) =>
+    unwrap(
+      api.DELETE("/api/workspaces/{workspaceId}/veille/folders/{folderId}", {
+        params: { path: { workspaceId: w, folderId } },
+      }),
+    ),
+  importOpml: (w: string, opml: string) =>
+    unwrap(api.POST("/api/workspaces/{workspaceId}/veille/opml", { ...inWorkspace(w), body: { opml } })),
+  setRead: (w: string, itemId: string, read: boolean) =>
+    unwrap(
+      api.POST("/api/workspaces/{workspaceId}/veille/items/{itemId}/read", { ...onItem(w, itemId), body: { read } }),
+    ),
+  setStar: (w: string, itemId: string, starred: boolean) =>
+    unwrap(
+      api.POST("/api/workspaces/{workspaceId}/veille/items/{itemId}/star", { ...onItem(w, itemId), body: { starred } }),
+    ),
+  fullText: (w: string, itemId: string) =>
+    unwrap(api.POST("/api/workspaces/{workspaceId}/veille/items/{itemId}/full-text", onItem(w, itemId))),
+  markAllRead: (w: string, body: RequestBody<"/api/workspaces/{workspaceId}/veille/items/read", "post">) =>
+    unwrap(api.POST("/api/workspaces/{workspaceId}/veille/items/read", { ...inWorkspace(w), body })),
+};

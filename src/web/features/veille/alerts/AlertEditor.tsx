@@ -22,8 +22,7 @@ import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiError } from "../../../api/errors";
 import { useAction } from "../../../components/use-action";
-import { call } from "../../publishing/http";
-import { type Alert, type AlertSaved, type EmailMode, keys, type Preview, paths } from "./alerts-api";
+import { type Alert, alertActions, type EmailMode, keys, type Preview } from "./alerts-api";
 
 export interface AlertDraft {
   name: string;
@@ -84,7 +83,7 @@ export function AlertEditor({
     queryKey: ["alerts", workspaceId, "preview", debounced],
     enabled: opened && debounced.trim().length > 0,
     retry: false,
-    queryFn: () => call<Preview>("POST", paths.preview(workspaceId), { body: { query: debounced, limit: 500 } }),
+    queryFn: () => alertActions.preview(workspaceId, { query: debounced, limit: 500 }),
   });
   const queryError =
     preview.error instanceof ApiError && preview.error.code === "alert_query_invalid" ? preview.error.message : null;
@@ -104,9 +103,11 @@ export function AlertEditor({
   const save = useAction(
     () =>
       alert
-        ? call<AlertSaved>("PATCH", paths.alert(workspaceId, alert.id), { body })
-        : call<AlertSaved>("POST", paths.alerts(workspaceId), {
-            body: { ...body, preset: draft?.preset ?? null, competitorId: draft?.competitorId ?? null },
+        ? alertActions.update(workspaceId, alert.id, body)
+        : alertActions.create(workspaceId, {
+            ...body,
+            preset: draft?.preset ?? null,
+            competitorId: draft?.competitorId ?? null,
           }),
     {
       success: t("alerts.editor.saved"),

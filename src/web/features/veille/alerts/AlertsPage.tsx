@@ -22,10 +22,18 @@ import { formatDateTime } from "../../../components/format";
 import { EmptyState, ErrorState, PageLoader } from "../../../components/PageState";
 import { PageTitle } from "../../../components/PageTitle";
 import { useAction } from "../../../components/use-action";
-import { call } from "../../publishing/http";
 import { useCurrentWorkspace } from "../../workspaces/use-current-workspace";
 import { type AlertDraft, AlertEditor } from "./AlertEditor";
-import { type Alert, type AlertMatch, type MatchFilter, paths, useAlerts, useMatches, usePresets } from "./alerts-api";
+import {
+  type Alert,
+  type AlertMatch,
+  alertActions,
+  type MatchFilter,
+  type SeenRequest,
+  useAlerts,
+  useMatches,
+  usePresets,
+} from "./alerts-api";
 
 /** Alerts (veille / e-réputation): the alerts, the suggested presets, and the matches with filters. */
 export default function AlertsPage() {
@@ -50,14 +58,11 @@ export default function AlertsPage() {
   const matches = useMatches(w, filter);
   const refresh = () => qc.invalidateQueries({ queryKey: ["alerts", w] });
 
-  const remove = useAction((a: Alert) => call("DELETE", paths.alert(w, a.id)), {
+  const remove = useAction((a: Alert) => alertActions.remove(w, a.id), {
     success: t("alerts.deleted"),
     onSuccess: refresh,
   });
-  const markSeen = useAction(
-    (body: { ids?: string[]; all?: true; alertId?: string }) => call("POST", paths.seen(w), { body }),
-    { onSuccess: refresh },
-  );
+  const markSeen = useAction((body: SeenRequest) => alertActions.markSeen(w, body), { onSuccess: refresh });
 
   const missingPresets = (presets.data ?? []).filter((p) => !p.exists);
 

@@ -1,87 +1,30 @@
 import { useQuery } from "@tanstack/react-query";
-import { call } from "../../publishing/http";
+import { api, unwrap } from "../../../api/client";
+import type { components } from "../../../api/schema";
+import type { QueryOf, RequestBody } from "../../../api/types";
 
 /**
- * Alerts calls. Shapes mirror the server's zod schemas (src/modules/veille/alerts/alerts.schema.ts: Alert,
- * AlertMatch, AlertPreview, AlertPreset); the untyped `call` keeps this feature independent of the
- * generated schema file that other features regenerate concurrently.
+ * The alerts' calls, typed from the OpenAPI document (`npm run gen:api` → src/web/api/schema.d.ts): the
+ * shapes are aliases of the server's zod schemas (src/modules/veille/alerts/alerts.schema.ts) and
+ * openapi-fetch checks paths, bodies and answers.
  */
-export type EmailMode = "none" | "immediate" | "daily" | "weekly";
+type Schemas = components["schemas"];
 
-export interface Alert {
-  id: string;
-  name: string;
-  query: string;
-  enabled: boolean;
-  searchFeeds: boolean;
-  searchNetworks: boolean;
-  notifyInApp: boolean;
-  emailMode: EmailMode;
-  emailRecipients: string[];
-  digestTime: string;
-  digestWeekday: number;
-  nextDigestAt: string | null;
-  webhookUrl: string | null;
-  preset: string | null;
-  competitorId: string | null;
-  unseenCount: number;
-  lastError: string | null;
-  lastErrorAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
+export type Alert = Schemas["Alert"];
+export type AlertSaved = Schemas["AlertSaved"];
+export type AlertMatch = Schemas["AlertMatch"];
+export type Preview = Schemas["AlertPreview"];
+export type Preset = Schemas["AlertPreset"];
+export type EmailMode = Alert["emailMode"];
 
-export interface AlertSaved {
-  alert: Alert;
-  webhookSecret: string | null;
-}
+const ALERTS = "/api/workspaces/{workspaceId}/alerts";
+const ALERT = "/api/workspaces/{workspaceId}/alerts/{alertId}";
+const MATCHES = "/api/workspaces/{workspaceId}/alerts/matches";
 
-export interface AlertMatch {
-  id: string;
-  alertId: string;
-  alertName: string;
-  kind: "feed_item" | "network_post";
-  feedItemId: string | null;
-  network: string | null;
-  title: string;
-  excerpt: string;
-  url: string | null;
-  source: string;
-  author: string | null;
-  language: string | null;
-  publishedAt: string;
-  matchedAt: string;
-  seen: boolean;
-}
-
-export interface Preview {
-  scanned: number;
-  matches: {
-    itemId: string;
-    title: string;
-    excerpt: string;
-    url: string | null;
-    source: string;
-    publishedAt: string;
-  }[];
-}
-
-export interface Preset {
-  preset: "brand" | "competitor";
-  competitorId: string | null;
-  name: string;
-  query: string;
-  exists: boolean;
-}
-
-export const paths = {
-  alerts: (w: string) => `/api/workspaces/${w}/alerts`,
-  alert: (w: string, id: string) => `/api/workspaces/${w}/alerts/${id}`,
-  presets: (w: string) => `/api/workspaces/${w}/alerts/presets`,
-  preview: (w: string) => `/api/workspaces/${w}/alerts/preview`,
-  matches: (w: string) => `/api/workspaces/${w}/alerts/matches`,
-  seen: (w: string) => `/api/workspaces/${w}/alerts/matches/seen`,
-};
+/** Marks matches seen: some by id, or all (of one alert). */
+export type SeenRequest = RequestBody<"/api/workspaces/{workspaceId}/alerts/matches/seen", "post">;
+/** The matches list's filters (the query's own fields). */
+export type MatchFilter = Pick<QueryOf<typeof MATCHES>, "alertId" | "seen" | "kind">;
 
 export const keys = {
   alerts: (w: string) => ["alerts", w] as const,
@@ -89,26 +32,36 @@ export const keys = {
   matches: (w: string, filter: MatchFilter) => ["alerts", w, "matches", filter] as const,
 };
 
-export interface MatchFilter {
-  alertId?: string;
-  seen?: "true" | "false";
-  kind?: "feed_item" | "network_post";
-}
+const inWorkspace = (workspaceId: string) => ({ params: { path: { workspaceId } } });
+const onAlert = (workspaceId: string, alertId: string) => ({ params: { path: { workspaceId, alertId } } });
 
 export function useAlerts(w: string) {
-  return useQuery({ queryKey: keys.alerts(w), queryFn: () => call<Alert[]>("GET", paths.alerts(w)) });
+  return useQuery({ queryKey: keys.alerts(w), queryFn: () => unwrap(api.GET(ALERTS, inWorkspace(w))) });
 }
 
 export function usePresets(w: string) {
-  return useQuery({ queryKey: keys.presets(w), queryFn: () => call<Preset[]>("GET", paths.presets(w)) });
+  return useQuery({
+    queryKey: keys.presets(w),
+    queryFn: () => unwrap(api.GET("/api/workspaces/{workspaceId}/alerts/presets", inWorkspace(w))),
+  });
 }
 
 export function useMatches(w: string, filter: MatchFilter) {
   return useQuery({
     queryKey: keys.matches(w, filter),
-    queryFn: () =>
-      call<{ items: AlertMatch[]; nextCursor: string | null }>("GET", paths.matches(w), {
-        query: { ...filter, limit: 100 },
-      }),
+    queryFn: () => unwrap(api.GET(MATCHES, { params: { path: { workspaceId: w }, query: { ...filter, limit: 100 } } })),
   });
 }
+
+export const alertActions = {
+  /** What a query would match among the latest items; a bad query fails with alert_query_invalid. */
+  preview: (w: string, body: RequestBody<"/api/workspaces/{workspaceId}/alerts/preview", "post">) =>
+    unwrap(api.POST("/api/workspaces/{workspaceId}/alerts/preview", { ...inWorkspace(w), body })),
+  create: (w: string, body: RequestBody<typeof ALERTS, "post">) =>
+    unwrap(api.POST(ALERTS, { ...inWorkspace(w), body })),
+  update: (w: string, alertId: string, body: RequestBody<typeof ALERT, "patch">) =>
+    unwrap(api.PATCH(ALERT, { ...onAlert(w, alertId), body })),
+  remove: (w: string, alertId: string) => unwrap(api.DELETE(ALERT, onAlert(w, alertId))),
+  markSeen: (w: string, body: SeenRequest) =>
+    unwrap(api.POST("/api/workspaces/{workspaceId}/alerts/matches/seen", { ...inWorkspace(w), body })),
+};

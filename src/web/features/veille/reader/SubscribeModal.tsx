@@ -3,8 +3,7 @@ import { IconRss } from "@tabler/icons-react";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiError } from "../../../api/errors";
-import { call } from "../../publishing/http";
-import { type Folder, paths, type SubscribeResult } from "../veille-api";
+import { type Folder, type SubscribeResult, veilleActions } from "../veille-api";
 
 /**
  * Subscribe by a feed URL or a site URL. When the site announces several feeds the server answers
@@ -46,9 +45,7 @@ export function SubscribeModal({
     setBusy(true);
     setError(null);
     try {
-      const r = await call<SubscribeResult>("POST", paths.feeds(workspaceId), {
-        body: { url: target, ...(folderId ? { folderId } : {}) },
-      });
+      const r = await veilleActions.subscribe(workspaceId, { url: target, ...(folderId ? { folderId } : {}) });
       if (r.status === "choose") {
         setChoices(r.choices);
         setChoice(r.choices[0]?.url ?? null);

@@ -41,9 +41,17 @@ import { notifySuccess } from "../../../components/notify";
 import { EmptyState, ErrorState, PageLoader } from "../../../components/PageState";
 import { PageTitle } from "../../../components/PageTitle";
 import { showServerErrors } from "../../../components/server-errors";
-import { call } from "../../publishing/http";
 import { useCurrentWorkspace } from "../../workspaces/use-current-workspace";
-import { type ItemFilter, type ItemPage, type ItemSummary, keys, paths, useFeeds, useItems } from "../veille-api";
+import {
+  type ItemFilter,
+  type ItemPage,
+  type ItemSummary,
+  keys,
+  paths,
+  useFeeds,
+  useItems,
+  veilleActions,
+} from "../veille-api";
 import { ItemReader } from "./ItemReader";
 import { type Selection, Sidebar } from "./Sidebar";
 import { SubscribeModal } from "./SubscribeModal";
@@ -139,7 +147,7 @@ export default function VeillePage() {
       if (item.read === read) return;
       patchItem(item.id, { read });
       try {
-        await call("POST", paths.read(w, item.id), { body: { read } });
+        await veilleActions.setRead(w, item.id, read);
         void refreshCounts();
       } catch (err) {
         patchItem(item.id, { read: item.read });
@@ -153,7 +161,7 @@ export default function VeillePage() {
     async (item: ItemSummary, starred: boolean) => {
       patchItem(item.id, { starred });
       try {
-        await call("POST", paths.star(w, item.id), { body: { starred } });
+        await veilleActions.setStar(w, item.id, starred);
       } catch (err) {
         patchItem(item.id, { starred: item.starred });
         showServerErrors(err);
@@ -244,12 +252,10 @@ export default function VeillePage() {
     const newest = list[0];
     if (!newest) return;
     try {
-      const r = await call<{ marked: number }>("POST", paths.markAllRead(w), {
-        body: {
-          before: newest.publishedAt,
-          ...(filter.feedId ? { feedId: filter.feedId } : {}),
-          ...(filter.folderId ? { folderId: filter.folderId } : {}),
-        },
+      const r = await veilleActions.markAllRead(w, {
+        before: newest.publishedAt,
+        ...(filter.feedId ? { feedId: filter.feedId } : {}),
+        ...(filter.folderId ? { folderId: filter.folderId } : {}),
       });
       notifySuccess(t("veille.markedRead", { count: r.marked }));
       await qc.invalidateQueries({ queryKey: keys.all(w) });
@@ -260,7 +266,7 @@ export default function VeillePage() {
 
   const fetchNow = async (feedId: string) => {
     try {
-      const r = await call<{ outcome: string; newItems: number }>("POST", paths.fetchNow(w, feedId));
+      const r = await veilleActions.fetchNow(w, feedId);
       const message = t(`veille.fetchOutcome.${r.outcome}`, { count: r.newItems });
       if (r.outcome === "ok" || r.outcome === "not_modified") notifySuccess(message);
       else notifications.show({ color: "orange", title: t("common.failed"), message, autoClose: 8000 });
@@ -273,7 +279,7 @@ export default function VeillePage() {
   const fullText = async (item: ItemSummary) => {
     setFullTextBusy(true);
     try {
-      const detail = await call("POST", paths.fullText(w, item.id));
+      const detail = await veilleActions.fullText(w, item.id);
       qc.setQueryData(keys.item(w, item.id), detail);
     } catch (err) {
       showServerErrors(err);
@@ -286,7 +292,7 @@ export default function VeillePage() {
     const name = window.prompt(t("veille.folderName"))?.trim();
     if (!name) return;
     try {
-      await call("POST", paths.folders(w), { body: { name } });
+      await veilleActions.createFolder(w, name);
       await refreshCounts();
     } catch (err) {
       showServerErrors(err);
@@ -296,7 +302,7 @@ export default function VeillePage() {
   const deleteFolder = async (id: string, name: string) => {
     if (!window.confirm(t("veille.confirmDeleteFolder", { name }))) return;
     try {
-      await call("DELETE", paths.folder(w, id));
+      await veilleActions.deleteFolder(w, id);
       if (selection.kind === "folder" && selection.id === id) setSelection({ kind: "all" });
       await refreshCounts();
     } catch (err) {
@@ -306,11 +312,7 @@ export default function VeillePage() {
 
   const importOpml = async (file: File) => {
     try {
-      const r = await call<{ feedsCreated: number; feedsExisting: number; foldersCreated: number; invalid: unknown[] }>(
-        "POST",
-        paths.opml(w),
-        { body: { opml: await file.text() } },
-      );
+      const r = await veilleActions.importOpml(w, await file.text());
       notifySuccess(
         t("veille.opml.imported", {
           created: r.feedsCreated,
@@ -327,7 +329,7 @@ export default function VeillePage() {
 
   const moveFeed = async (feedId: string, folderId: string | null) => {
     try {
-      await call("PATCH", paths.feed(w, feedId), { body: { folderId } });
+      await veilleActions.updateFeed(w, feedId, { folderId });
       await refreshCounts();
     } catch (err) {
       showServerErrors(err);
@@ -337,7 +339,7 @@ export default function VeillePage() {
   const unsubscribe = async (feedId: string, title: string) => {
     if (!window.confirm(t("veille.confirmUnsubscribe", { title }))) return;
     try {
-      await call("DELETE", paths.feed(w, feedId));
+      await veilleActions.unsubscribe(w, feedId);
       setSelection({ kind: "all" });
       await qc.invalidateQueries({ queryKey: keys.all(w) });
     } catch (err) {
