@@ -1,16 +1,18 @@
-import fs from "node:fs";
-import path from "node:path";
 import pg from "pg";
 import PgBoss from "pg-boss";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { visible } from "./assert.js";
 import {
+  freshDatabase,
   launchChromium,
+  openPage,
   type RelaisProcess,
-  requireBuiltWeb,
-  screenshotDir,
-  startRelais,
+  screenshots,
+  sessionFetch,
+  setupOwner,
+  signIn,
+  startServer,
   stopAfterFirstFailure,
 } from "./harness.js";
 
@@ -21,70 +23,39 @@ import {
  * marks them seen. Feed items are written with SQL (the veille's subscribe route is another area).
  */
 const OWNER = { name: "Chloé Martin", email: "chloe@agence.example", password: "mot-de-passe-solide" };
-const base = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-const dbName = `relais_h_e2e_${process.pid}_${Date.now().toString(36)}`;
-const dbUrl = (() => {
-  const u = new URL(base);
-  u.pathname = `/${dbName}`;
-  return u.toString();
-})();
+const POSTGRES = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
 let relais: RelaisProcess | undefined;
 let browser: Browser;
 let page: Page | undefined;
 let db: pg.Client;
+let dbUrl = "";
+let ownerApi: ReturnType<typeof sessionFetch>;
 let workspaceId = "";
-let shot = 0;
 const errors: string[] = [];
 
-async function screenshot(p: Page, name: string): Promise<void> {
-  shot += 1;
-  await p.screenshot({ path: path.join(screenshotDir, `alerts-${String(shot).padStart(2, "0")}-${name}.png`) });
-}
+const screenshot = screenshots("alerts");
 stopAfterFirstFailure({ page: () => page, relais: () => relais, errors, screenshot });
 
-async function api(method: string, url: string, body: unknown, session: { cookie: string; csrf: string }) {
-  const res = await fetch(`${relais!.baseUrl}${url}`, {
-    method,
-    headers: { "content-type": "application/json", cookie: session.cookie, "x-csrf-token": session.csrf },
-    body: JSON.stringify(body),
-  });
+/** The owner's calls that prepare the scenario: a failure stops it. */
+async function api(method: string, url: string, body: unknown) {
+  const res = await ownerApi(method, url, body);
   if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);
   return res.json();
 }
 
 beforeAll(async () => {
-  requireBuiltWeb();
-  fs.mkdirSync(screenshotDir, { recursive: true });
-  const admin = new pg.Client({ connectionString: base });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${dbName}"`);
-  await admin.end();
-  relais = await startRelais({ DATABASE_URL: dbUrl });
+  // Always PostgreSQL: the scan job is sent through pg-boss and the items are written with SQL.
+  const database = await freshDatabase(POSTGRES);
+  dbUrl = database.env.DATABASE_URL ?? "";
+  relais = await startServer({}, database);
   db = new pg.Client({ connectionString: dbUrl });
   await db.connect();
-  const setup = await fetch(`${relais.baseUrl}/api/auth/setup`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ ...OWNER, locale: "fr" }),
-  });
-  if (setup.status !== 201) throw new Error(`setup failed: ${setup.status} ${await setup.text()}`);
-  const login = await fetch(`${relais.baseUrl}/api/auth/login`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ email: OWNER.email, password: OWNER.password }),
-  });
-  const cookie = (login.headers.get("set-cookie") ?? "").split(";")[0]!;
-  const session = { cookie, csrf: (await login.json()).csrfToken as string };
+  ownerApi = sessionFetch(relais.baseUrl, await setupOwner(relais.baseUrl, OWNER));
   workspaceId = (
-    await api("POST", "/api/workspaces", { name: "Orange Mécanique", timezone: "Europe/Paris", locale: "fr" }, session)
+    await api("POST", "/api/workspaces", { name: "Orange Mécanique", timezone: "Europe/Paris", locale: "fr" })
   ).id;
-  await api(
-    "POST",
-    `/api/workspaces/${workspaceId}/competitors`,
-    { name: "Free Mobile", website: "https://free.fr" },
-    session,
-  );
+  await api("POST", `/api/workspaces/${workspaceId}/competitors`, { name: "Free Mobile", website: "https://free.fr" });
   // A feed with a few items already read (the preview looks at them).
   const feed = await db.query(
     `insert into feeds (workspace_id, url, title) values ($1, 'https://presse.example/rss', 'Presse régionale') returning id`,
@@ -93,19 +64,13 @@ beforeAll(async () => {
   await insertItem(feed.rows[0].id, "old1", "« Orange Mécanique » rouvre la salle", "Le cinéma fête ses 50 ans 🎬.");
   await insertItem(feed.rows[0].id, "old2", "Une orangeade offerte", "Boisson fraîche.");
   browser = await launchChromium();
-  const context = await browser.newContext({ viewport: { width: 1360, height: 900 }, locale: "fr-FR" });
-  page = await context.newPage();
-  page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
+  page = await openPage(browser, { viewport: { width: 1360, height: 900 }, locale: "fr-FR" }, errors);
 });
 
 afterAll(async () => {
   await browser?.close();
   await db?.end();
   await relais?.stop();
-  const admin = new pg.Client({ connectionString: base });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`).catch(() => {});
-  await admin.end();
 });
 
 async function insertItem(feedId: string, guid: string, title: string, summary: string) {
@@ -119,10 +84,7 @@ async function insertItem(feedId: string, guid: string, title: string, summary: 
 describe("alerts in the browser", () => {
   it("creates an alert from the brand preset, with live validation and a preview", async () => {
     const p = page!;
-    await p.goto(`${relais!.baseUrl}/login`);
-    await p.getByRole("textbox", { name: "Adresse e-mail" }).fill(OWNER.email);
-    await p.getByLabel("Mot de passe").fill(OWNER.password);
-    await p.getByRole("button", { name: "Se connecter" }).click();
+    await signIn(p, relais!.baseUrl, OWNER);
     await p.waitForURL(/\/w\//);
     await p.goto(`${relais!.baseUrl}/w/${workspaceId}/veille/alerts`);
     await visible(p.getByText("Aucune alerte pour l'instant"));

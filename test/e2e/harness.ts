@@ -6,7 +6,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { type ParsedMail, simpleParser } from "mailparser";
 import pg from "pg";
-import { chromium, type Page } from "playwright-core";
+import { type Browser, type BrowserContext, type BrowserContextOptions, chromium, type Page } from "playwright-core";
 import { SMTPServer } from "smtp-server";
 import { afterEach, beforeEach } from "vitest";
 
@@ -82,12 +82,17 @@ export async function startSmtp(): Promise<Inbox> {
   };
 }
 
+export interface FreshDatabase {
+  /** The server's environment for it: DATABASE_URL, or nothing for PGlite. */
+  env: Record<string, string>;
+  drop(): Promise<void>;
+}
+
 /**
- * A fresh database for the server: with DATABASE_URL set, a new PostgreSQL database created beside it
- * (dropped afterwards); otherwise the embedded PGlite in a temporary data dir.
+ * A fresh database for the server: with a PostgreSQL URL (by default DATABASE_URL), a new database created
+ * beside it (dropped afterwards); otherwise the embedded PGlite in a temporary data dir.
  */
-export async function freshDatabase(): Promise<{ env: Record<string, string>; drop(): Promise<void> }> {
-  const base = process.env.DATABASE_URL;
+export async function freshDatabase(base = process.env.DATABASE_URL): Promise<FreshDatabase> {
   if (!base) return { env: {}, async drop() {} };
   const name = `relais_e2e_${process.pid}_${Date.now().toString(36)}`;
   const admin = new pg.Client({ connectionString: base });
@@ -191,8 +196,157 @@ export async function startRelais(extraEnv: Record<string, string>): Promise<Rel
 export function launchChromium() {
   return chromium.launch({
     executablePath: "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run", "--disable-sync"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--no-first-run",
+      "--disable-sync",
+    ],
   });
+}
+
+/**
+ * The server of one browser scenario: the built UI checked, the screenshot folder made, a fresh database
+ * (or the one given) and `relais serve` on it. Its stop() also drops the database.
+ */
+export async function startServer(env: Record<string, string> = {}, database?: FreshDatabase): Promise<RelaisProcess> {
+  const db = database ?? (await freshDatabase());
+  let relais: RelaisProcess;
+  try {
+    requireBuiltWeb();
+    fs.mkdirSync(screenshotDir, { recursive: true });
+    relais = await startRelais({ ...db.env, ...env });
+  } catch (err) {
+    await db.drop();
+    throw err;
+  }
+  return {
+    ...relais,
+    async stop() {
+      await relais.stop();
+      await db.drop();
+    },
+  };
+}
+
+export interface Credentials {
+  email: string;
+  password: string;
+}
+
+/** A signed-in API caller: the session cookie and its CSRF token. */
+export interface ApiSession {
+  cookie: string;
+  csrfToken: string;
+}
+
+/** Creates the first user (the owner, in French) through POST /api/auth/setup; answers its session. */
+export async function setupOwner(baseUrl: string, owner: Credentials & { name: string }): Promise<ApiSession> {
+  const res = await fetch(`${baseUrl}/api/auth/setup`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ ...owner, locale: "fr" }),
+  });
+  if (res.status !== 201) throw new Error(`setup failed: ${res.status} ${await res.text()}`);
+  const { csrfToken } = (await res.json()) as { csrfToken: string };
+  return { cookie: (res.headers.get("set-cookie") ?? "").split(";")[0] ?? "", csrfToken };
+}
+
+/** fetch() on the server as that session (cookie and CSRF token); a body goes as JSON. */
+export function sessionFetch(
+  baseUrl: string,
+  session: ApiSession,
+): (method: string, url: string, body?: unknown) => Promise<Response> {
+  return (method, url, body) =>
+    fetch(`${baseUrl}${url}`, {
+      method,
+      headers: {
+        cookie: session.cookie,
+        "x-csrf-token": session.csrfToken,
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+}
+
+/** Every page of the context reports its uncaught errors and console errors into `errors`. */
+export function collectErrors(context: BrowserContext, errors: string[]): void {
+  context.on("page", (p) => {
+    p.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
+    p.on("console", (m) => {
+      if (m.type() === "error") errors.push(`console: ${m.text()}`);
+    });
+  });
+}
+
+/** A page in a new browser context, its errors collected into `errors`. */
+export async function openPage(browser: Browser, options: BrowserContextOptions, errors: string[]): Promise<Page> {
+  const context = await browser.newContext(options);
+  collectErrors(context, errors);
+  return context.newPage();
+}
+
+/** Numbered screenshots in test-results/e2e: `<prefix>-01-<name>.png` (no prefix: `01-<name>.png`). */
+export function screenshots(
+  prefix: string,
+  options: { fullPage?: boolean } = {},
+): (page: Page, name: string) => Promise<void> {
+  let shot = 0;
+  return async (page, name) => {
+    shot += 1;
+    const file = `${prefix ? `${prefix}-` : ""}${String(shot).padStart(2, "0")}-${name}.png`;
+    await page.screenshot({ path: path.join(screenshotDir, file), ...options });
+  };
+}
+
+/**
+ * The usual start of a browser scenario: the server (a fresh database, `env` added), the owner created
+ * through the setup API, Chromium, and a page in a new context with `context` options whose errors go
+ * into `errors`. What started is stopped again when a later step fails.
+ */
+export async function startScenario(options: {
+  env?: Record<string, string>;
+  owner: Credentials & { name: string };
+  context: BrowserContextOptions;
+  errors: string[];
+}): Promise<{ relais: RelaisProcess; browser: Browser; page: Page }> {
+  const relais = await startServer(options.env);
+  let browser: Browser | undefined;
+  try {
+    await setupOwner(relais.baseUrl, options.owner);
+    browser = await launchChromium();
+    const page = await openPage(browser, options.context, options.errors);
+    return { relais, browser, page };
+  } catch (err) {
+    await browser?.close();
+    await relais.stop();
+    throw err;
+  }
+}
+
+/** Signs in through the login page (French UI); where it lands is for the caller to check. */
+export async function signIn(page: Page, baseUrl: string, user: Credentials): Promise<void> {
+  await page.goto(`${baseUrl}/login`);
+  await page.getByRole("textbox", { name: "Adresse e-mail" }).fill(user.email);
+  await page.getByLabel("Mot de passe").fill(user.password);
+  await page.getByRole("button", { name: "Se connecter" }).click();
+}
+
+/**
+ * Creates a workspace on the welcome page: its name, and the time zone picked from the list when one is
+ * given (else the browser's own stays). Answers the workspace's address (…/w/<id>) once it is open.
+ */
+export async function createWorkspaceOnWelcome(page: Page, name: string, timezone?: string): Promise<string> {
+  await page.getByRole("textbox", { name: "Nom de l'espace" }).fill(name);
+  if (timezone) {
+    await page.getByRole("textbox", { name: "Fuseau horaire" }).fill(timezone);
+    await page.getByRole("option", { name: timezone }).first().click();
+  }
+  await page.getByRole("button", { name: "Créer l'espace" }).click();
+  await page.waitForURL(/\/w\/[0-9a-f-]{36}\//);
+  return page.url().match(/^.*\/w\/[0-9a-f-]{36}/)?.[0] ?? "";
 }
 
 /**
@@ -215,6 +369,8 @@ export function stopAfterFirstFailure(s: {
     broken = true;
     const page = s.page();
     if (page) await s.screenshot(page, "FAILED").catch(() => {});
-    console.error(`page: ${page?.url()}\nbrowser errors:\n${s.errors.join("\n")}\nserver output:\n${s.relais()?.output()}`);
+    console.error(
+      `page: ${page?.url()}\nbrowser errors:\n${s.errors.join("\n")}\nserver output:\n${s.relais()?.output()}`,
+    );
   });
 }

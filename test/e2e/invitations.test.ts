@@ -1,9 +1,8 @@
-import fs from "node:fs";
 import path from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { count, visible } from "./assert.js";
-import { freshDatabase, type RelaisProcess, requireBuiltWeb, screenshotDir, startRelais } from "./harness.js";
+import { launchChromium, type RelaisProcess, screenshotDir, sessionFetch, setupOwner, startServer } from "./harness.js";
 
 /**
  * Every way through an invitation link: creating the account, accepting while signed in, signing in
@@ -13,7 +12,6 @@ import { freshDatabase, type RelaisProcess, requireBuiltWeb, screenshotDir, star
 const PAUL = { name: "Paul Bernard", email: "paul@client.example", password: "mot-de-passe-de-paul" };
 
 let relais: RelaisProcess;
-let db: Awaited<ReturnType<typeof freshDatabase>>;
 let browser: Browser;
 let ownerApi: (method: string, url: string, body?: unknown) => Promise<Response>;
 const workspaces: Record<string, string> = {};
@@ -33,44 +31,14 @@ async function invite(workspace: string, email: string, role: string): Promise<{
 }
 
 beforeAll(async () => {
-  requireBuiltWeb();
-  fs.mkdirSync(screenshotDir, { recursive: true });
-  db = await freshDatabase();
-  relais = await startRelais(db.env);
-  const setup = await fetch(`${relais.baseUrl}/api/auth/setup`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({
-      name: "Owner",
-      email: "owner@agence.example",
-      password: "owner-password-123",
-      locale: "fr",
-    }),
-  });
-  expect(setup.status).toBe(201);
-  const cookie = (setup.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
-  const { csrfToken } = (await setup.json()) as { csrfToken: string };
-  ownerApi = (method, url, body) =>
-    fetch(`${relais.baseUrl}${url}`, {
-      method,
-      headers: { cookie, "x-csrf-token": csrfToken, ...(body ? { "content-type": "application/json" } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
+  relais = await startServer();
+  const owner = { name: "Owner", email: "owner@agence.example", password: "owner-password-123" };
+  ownerApi = sessionFetch(relais.baseUrl, await setupOwner(relais.baseUrl, owner));
   for (const name of ["Festival Lumière", "Halles Paul Bocuse", "Parc de la Tête d'Or"]) {
     const res = await ownerApi("POST", "/api/workspaces", { name, timezone: "Europe/Paris", locale: "fr" });
     workspaces[name] = ((await res.json()) as { id: string }).id;
   }
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--no-first-run",
-      "--disable-sync",
-    ],
-  });
+  browser = await launchChromium();
 });
 
 afterEach((ctx) => {
@@ -80,7 +48,6 @@ afterEach((ctx) => {
 afterAll(async () => {
   await browser?.close();
   await relais?.stop();
-  await db?.drop();
 });
 
 describe("invitation links in the browser", () => {

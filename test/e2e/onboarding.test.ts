@@ -1,15 +1,13 @@
-import fs from "node:fs";
-import path from "node:path";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { attribute, containsText, count, disabled, value, visible } from "./assert.js";
 import {
-  freshDatabase,
+  collectErrors,
   type Inbox,
+  launchChromium,
   type RelaisProcess,
-  requireBuiltWeb,
-  screenshotDir,
-  startRelais,
+  screenshots,
+  startServer,
   startSmtp,
 } from "./harness.js";
 
@@ -25,24 +23,16 @@ const OTHER_WORKSPACE = "Librairie Mollat";
 
 let relais: RelaisProcess;
 let smtp: Inbox;
-let db: Awaited<ReturnType<typeof freshDatabase>>;
 let browser: Browser;
 let owner: BrowserContext;
 let page: Page;
 let workspaceUrl = "";
 let invitationLink = "";
-let shot = 0;
 /** Browser-side errors, printed when a step fails. */
 const browserErrors: string[] = [];
 let current: Page | undefined;
 
-async function screenshot(p: Page, name: string): Promise<void> {
-  shot += 1;
-  await p.screenshot({
-    path: path.join(screenshotDir, `${String(shot).padStart(2, "0")}-${name}.png`),
-    fullPage: false,
-  });
-}
+const screenshot = screenshots("");
 
 /** Picks an option in a Mantine Select (an input opening a listbox). */
 async function choose(p: Page, label: string, option: string): Promise<void> {
@@ -56,33 +46,17 @@ async function newContext(b: Browser): Promise<BrowserContext> {
     timezoneId: "Europe/Paris",
     locale: "fr-FR",
   });
+  collectErrors(context, browserErrors);
   context.on("page", (p) => {
     current = p;
-    p.on("pageerror", (e) => browserErrors.push(`pageerror: ${e.message}`));
-    p.on("console", (m) => {
-      if (m.type() === "error") browserErrors.push(`console: ${m.text()}`);
-    });
   });
   return context;
 }
 
 beforeAll(async () => {
-  requireBuiltWeb();
-  fs.mkdirSync(screenshotDir, { recursive: true });
   smtp = await startSmtp();
-  db = await freshDatabase();
-  relais = await startRelais({ RELAIS_SMTP_URL: smtp.url, ...db.env });
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--no-first-run",
-      "--disable-sync",
-    ],
-  });
+  relais = await startServer({ RELAIS_SMTP_URL: smtp.url });
+  browser = await launchChromium();
   owner = await newContext(browser);
   page = await owner.newPage();
 });
@@ -97,7 +71,6 @@ afterAll(async () => {
   await browser?.close();
   await relais?.stop();
   await smtp?.close();
-  await db?.drop();
 });
 
 describe("onboarding in the browser", () => {

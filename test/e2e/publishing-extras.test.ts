@@ -1,17 +1,14 @@
-import fs from "node:fs";
-import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startWebhookReceiver, type WebhookReceiver } from "../helpers/webhook-receiver.js";
 import { visible } from "./assert.js";
 import {
-  freshDatabase,
-  launchChromium,
+  createWorkspaceOnWelcome,
   type RelaisProcess,
-  requireBuiltWeb,
-  screenshotDir,
-  startRelais,
+  screenshots,
+  signIn,
+  startScenario,
   stopAfterFirstFailure,
 } from "./harness.js";
 
@@ -25,35 +22,20 @@ const OWNER = { name: "Inès Lefèvre", email: "ines@agence.example", password: 
 const TZ = "Europe/Paris";
 
 let relais: RelaisProcess;
-let db: Awaited<ReturnType<typeof freshDatabase>>;
 let receiver: WebhookReceiver;
 let browser: Browser;
 let page: Page;
-let shot = 0;
 const browserErrors: string[] = [];
-
-async function screenshot(p: Page, name: string): Promise<void> {
-  shot += 1;
-  await p.screenshot({ path: path.join(screenshotDir, `extras-${String(shot).padStart(2, "0")}-${name}.png`) });
-}
+const screenshot = screenshots("extras");
 
 beforeAll(async () => {
-  requireBuiltWeb();
-  fs.mkdirSync(screenshotDir, { recursive: true });
   receiver = await startWebhookReceiver();
-  db = await freshDatabase();
-  relais = await startRelais({ ...db.env, RELAIS_ALLOW_PRIVATE_NETWORK: "true" });
-  const res = await fetch(`${relais.baseUrl}/api/auth/setup`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ ...OWNER, locale: "fr" }),
-  });
-  if (res.status !== 201) throw new Error(`setup failed: ${res.status} ${await res.text()}`);
-  browser = await launchChromium();
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  page = await ctx.newPage();
-  page.on("pageerror", (e) => browserErrors.push(`pageerror: ${e.message}`));
-  page.on("console", (m) => m.type() === "error" && browserErrors.push(`console: ${m.text()}`));
+  ({ relais, browser, page } = await startScenario({
+    env: { RELAIS_ALLOW_PRIVATE_NETWORK: "true" },
+    owner: OWNER,
+    context: { viewport: { width: 1280, height: 900 } },
+    errors: browserErrors,
+  }));
 });
 
 stopAfterFirstFailure({ page: () => page, relais: () => relais, errors: browserErrors, screenshot });
@@ -62,7 +44,6 @@ afterAll(async () => {
   await browser?.close();
   await relais?.stop();
   await receiver?.close();
-  await db?.drop();
 });
 
 const workspaceApi = () => `${relais.baseUrl}/api/workspaces/${page.url().match(/\/w\/([0-9a-f-]{36})\//)?.[1]}`;
@@ -81,16 +62,9 @@ const dayAhead = (days: number) =>
 
 describe("publishing extras in the browser: slots, repeat and evergreen, crops, planned drafts", () => {
   it("edits an account's weekly posting slots and reads them back", async () => {
-    await page.goto(`${relais.baseUrl}/login`);
-    await page.getByRole("textbox", { name: "Adresse e-mail" }).fill(OWNER.email);
-    await page.getByLabel("Mot de passe").fill(OWNER.password);
-    await page.getByRole("button", { name: "Se connecter" }).click();
+    await signIn(page, relais.baseUrl, OWNER);
     await page.waitForURL("**/welcome");
-    await page.getByRole("textbox", { name: "Nom de l'espace" }).fill("Théâtre du Rond-Point");
-    await page.getByRole("textbox", { name: "Fuseau horaire" }).fill(TZ);
-    await page.getByRole("option", { name: TZ }).first().click();
-    await page.getByRole("button", { name: "Créer l'espace" }).click();
-    await page.waitForURL(/\/w\/[0-9a-f-]{36}\//);
+    await createWorkspaceOnWelcome(page, "Théâtre du Rond-Point", TZ);
 
     await page.getByRole("link", { name: "Comptes & réseaux" }).click();
     await page.getByRole("button", { name: "Connecter un compte Webhook" }).click();

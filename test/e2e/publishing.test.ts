@@ -1,16 +1,13 @@
-import fs from "node:fs";
-import path from "node:path";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startWebhookReceiver, type WebhookReceiver } from "../helpers/webhook-receiver.js";
 import { containsText, count, visible } from "./assert.js";
 import {
-  freshDatabase,
-  launchChromium,
+  createWorkspaceOnWelcome,
   type RelaisProcess,
-  requireBuiltWeb,
-  screenshotDir,
-  startRelais,
+  screenshots,
+  signIn,
+  startScenario,
   stopAfterFirstFailure,
 } from "./harness.js";
 
@@ -27,21 +24,14 @@ const BASE_TEXT = "Nouvelle exposition « Lumières du Nord » ✨ dès samedi !
 const VARIANT_TEXT = "Pour la communauté Discord : visite guidée gratuite samedi 👋🏽 #musée";
 
 let relais: RelaisProcess;
-let db: Awaited<ReturnType<typeof freshDatabase>>;
 let receiver: WebhookReceiver;
 let browser: Browser;
-let owner: BrowserContext;
 let page: Page;
 let postUrl = "";
 let approvalLink = "";
 const secrets: Record<string, string> = {};
-let shot = 0;
 const browserErrors: string[] = [];
-
-async function screenshot(p: Page, name: string): Promise<void> {
-  shot += 1;
-  await p.screenshot({ path: path.join(screenshotDir, `publishing-${String(shot).padStart(2, "0")}-${name}.png`) });
-}
+const screenshot = screenshots("publishing");
 
 /** "YYYY-MM-DDTHH:mm" of an instant in the workspace zone. */
 function localIn(date: Date): string {
@@ -67,24 +57,15 @@ const dueLocal = localIn(due);
 const dayAfterLocal = localIn(new Date(due.getTime() + 86_400_000));
 
 beforeAll(async () => {
-  requireBuiltWeb();
-  fs.mkdirSync(screenshotDir, { recursive: true });
   receiver = await startWebhookReceiver();
-  db = await freshDatabase();
-  relais = await startRelais({ ...db.env, RELAIS_ALLOW_PRIVATE_NETWORK: "true" });
-  const res = await fetch(`${relais.baseUrl}/api/auth/setup`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ ...OWNER, locale: "fr" }),
-  });
-  if (res.status !== 201) throw new Error(`setup failed: ${res.status} ${await res.text()}`);
-  browser = await launchChromium();
   // The browser is in another zone than the workspace: every time on screen must still be Paris time.
-  owner = await browser.newContext({ viewport: { width: 1280, height: 800 }, timezoneId: "America/New_York" });
-  await owner.grantPermissions(["clipboard-read", "clipboard-write"]);
-  page = await owner.newPage();
-  page.on("pageerror", (e) => browserErrors.push(`pageerror: ${e.message}`));
-  page.on("console", (m) => m.type() === "error" && browserErrors.push(`console: ${m.text()}`));
+  ({ relais, browser, page } = await startScenario({
+    env: { RELAIS_ALLOW_PRIVATE_NETWORK: "true" },
+    owner: OWNER,
+    context: { viewport: { width: 1280, height: 800 }, timezoneId: "America/New_York" },
+    errors: browserErrors,
+  }));
+  await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
 });
 
 stopAfterFirstFailure({ page: () => page, relais: () => relais, errors: browserErrors, screenshot });
@@ -93,21 +74,13 @@ afterAll(async () => {
   await browser?.close();
   await relais?.stop();
   await receiver?.close();
-  await db?.drop();
 });
 
 describe("publishing in the browser: compose → approve by link → drag → published", () => {
   it("creates a Paris workspace and connects two webhooks; the signing secret is shown once", async () => {
-    await page.goto(`${relais.baseUrl}/login`);
-    await page.getByRole("textbox", { name: "Adresse e-mail" }).fill(OWNER.email);
-    await page.getByLabel("Mot de passe").fill(OWNER.password);
-    await page.getByRole("button", { name: "Se connecter" }).click();
+    await signIn(page, relais.baseUrl, OWNER);
     await page.waitForURL("**/welcome");
-    await page.getByRole("textbox", { name: "Nom de l'espace" }).fill(WORKSPACE);
-    await page.getByRole("textbox", { name: "Fuseau horaire" }).fill(TZ);
-    await page.getByRole("option", { name: TZ }).first().click();
-    await page.getByRole("button", { name: "Créer l'espace" }).click();
-    await page.waitForURL(/\/w\/[0-9a-f-]{36}\//);
+    await createWorkspaceOnWelcome(page, WORKSPACE, TZ);
 
     await page.getByRole("link", { name: "Comptes & réseaux" }).click();
     await visible(page.getByText("Aucun compte connecté"));

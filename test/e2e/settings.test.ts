@@ -1,9 +1,7 @@
-import fs from "node:fs";
-import path from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { count, visible } from "./assert.js";
-import { freshDatabase, type RelaisProcess, requireBuiltWeb, screenshotDir, startRelais } from "./harness.js";
+import { type RelaisProcess, screenshots, signIn, startScenario } from "./harness.js";
 
 /**
  * The rest of the foundation UI against a real server: competitors (with a server-side field error shown
@@ -15,49 +13,18 @@ const NEW_PASSWORD = "second-mot-de-passe";
 const WORKSPACE = "Théâtre des Célestins";
 
 let relais: RelaisProcess;
-let db: Awaited<ReturnType<typeof freshDatabase>>;
 let browser: Browser;
 let page: Page;
-let shot = 0;
 const browserErrors: string[] = [];
-
-async function screenshot(name: string): Promise<void> {
-  shot += 1;
-  await page.screenshot({ path: path.join(screenshotDir, `settings-${String(shot).padStart(2, "0")}-${name}.png`) });
-}
-
-async function signIn(password: string): Promise<void> {
-  await page.goto(`${relais.baseUrl}/login`);
-  await page.getByRole("textbox", { name: "Adresse e-mail" }).fill(OWNER.email);
-  await page.getByLabel("Mot de passe").fill(password);
-  await page.getByRole("button", { name: "Se connecter" }).click();
-}
+const screenshotOf = screenshots("settings");
+const screenshot = (name: string) => screenshotOf(page, name);
 
 beforeAll(async () => {
-  requireBuiltWeb();
-  fs.mkdirSync(screenshotDir, { recursive: true });
-  db = await freshDatabase();
-  relais = await startRelais(db.env);
-  const res = await fetch(`${relais.baseUrl}/api/auth/setup`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ ...OWNER, locale: "fr" }),
-  });
-  if (res.status !== 201) throw new Error(`setup failed: ${res.status} ${await res.text()}`);
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--no-first-run",
-      "--disable-sync",
-    ],
-  });
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, timezoneId: "Asia/Tokyo" });
-  page = await context.newPage();
-  page.on("pageerror", (e) => browserErrors.push(`pageerror: ${e.message}`));
+  ({ relais, browser, page } = await startScenario({
+    owner: OWNER,
+    context: { viewport: { width: 1280, height: 800 }, timezoneId: "Asia/Tokyo" },
+    errors: browserErrors,
+  }));
 });
 
 afterEach(async (ctx) => {
@@ -69,12 +36,11 @@ afterEach(async (ctx) => {
 afterAll(async () => {
   await browser?.close();
   await relais?.stop();
-  await db?.drop();
 });
 
 describe("workspace settings and account in the browser", () => {
   it("creates a workspace in the browser's own time zone", async () => {
-    await signIn(OWNER.password);
+    await signIn(page, relais.baseUrl, OWNER);
     await page.waitForURL("**/welcome");
     await page.getByRole("textbox", { name: "Nom de l'espace" }).fill(WORKSPACE);
     expect(await page.getByRole("textbox", { name: "Fuseau horaire" }).inputValue()).toBe("Asia/Tokyo");
@@ -149,7 +115,7 @@ describe("workspace settings and account in the browser", () => {
     await page.getByRole("button", { name: `Menu de ${OWNER.name}` }).click();
     await page.getByRole("menuitem", { name: "Se déconnecter" }).click();
     await page.waitForURL("**/login");
-    await signIn(NEW_PASSWORD);
+    await signIn(page, relais.baseUrl, { ...OWNER, password: NEW_PASSWORD });
     await page.waitForURL(/\/w\/[0-9a-f-]{36}\/calendar$/);
   });
 

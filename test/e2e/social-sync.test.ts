@@ -1,16 +1,13 @@
-import fs from "node:fs";
-import path from "node:path";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeMastodon } from "../peers/mastodon/fake-instance.js";
 import { visible } from "./assert.js";
 import {
-  freshDatabase,
-  launchChromium,
+  createWorkspaceOnWelcome,
   type RelaisProcess,
-  requireBuiltWeb,
-  screenshotDir,
-  startRelais,
+  screenshots,
+  signIn,
+  startScenario,
   stopAfterFirstFailure,
 } from "./harness.js";
 
@@ -24,40 +21,21 @@ const OWNER = { name: "Chloé Bernard", email: "chloe@agence.example", password:
 const WORKSPACE = "Opéra de Lyon";
 
 let relais: RelaisProcess;
-let db: Awaited<ReturnType<typeof freshDatabase>>;
 let fake: FakeMastodon;
 let browser: Browser;
-let context: BrowserContext;
 let page: Page;
-let shot = 0;
 const browserErrors: string[] = [];
-
-async function screenshot(p: Page, name: string): Promise<void> {
-  shot += 1;
-  await p.screenshot({
-    path: path.join(screenshotDir, `social-sync-${String(shot).padStart(2, "0")}-${name}.png`),
-    fullPage: true,
-  });
-}
+const screenshot = screenshots("social-sync", { fullPage: true });
 
 beforeAll(async () => {
-  requireBuiltWeb();
-  fs.mkdirSync(screenshotDir, { recursive: true });
   fake = new FakeMastodon({ title: "Piaille 🐘" });
   await fake.start();
-  db = await freshDatabase();
-  relais = await startRelais({ ...db.env, RELAIS_ALLOW_PRIVATE_NETWORK: "true" });
-  const res = await fetch(`${relais.baseUrl}/api/auth/setup`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ ...OWNER, locale: "fr" }),
-  });
-  if (res.status !== 201) throw new Error(`setup failed: ${res.status} ${await res.text()}`);
-  browser = await launchChromium();
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  page = await context.newPage();
-  page.on("pageerror", (e) => browserErrors.push(`pageerror: ${e.message}`));
-  page.on("console", (m) => m.type() === "error" && browserErrors.push(`console: ${m.text()}`));
+  ({ relais, browser, page } = await startScenario({
+    env: { RELAIS_ALLOW_PRIVATE_NETWORK: "true" },
+    owner: OWNER,
+    context: { viewport: { width: 1280, height: 900 } },
+    errors: browserErrors,
+  }));
 });
 
 stopAfterFirstFailure({ page: () => page, relais: () => relais, errors: browserErrors, screenshot });
@@ -66,20 +44,14 @@ afterAll(async () => {
   await browser?.close();
   await relais?.stop();
   await fake?.stop();
-  await db?.drop();
 });
 
 describe("account page in the browser", () => {
   it("connects a Mastodon account with a pasted token and opens its page", async () => {
-    await page.goto(`${relais.baseUrl}/login`);
-    await page.getByRole("textbox", { name: "Adresse e-mail" }).fill(OWNER.email);
-    await page.getByLabel("Mot de passe").fill(OWNER.password);
-    await page.getByRole("button", { name: "Se connecter" }).click();
+    await signIn(page, relais.baseUrl, OWNER);
     await page.waitForURL("**/welcome");
     browserErrors.length = 0;
-    await page.getByRole("textbox", { name: "Nom de l'espace" }).fill(WORKSPACE);
-    await page.getByRole("button", { name: "Créer l'espace" }).click();
-    await page.waitForURL(/\/w\/[0-9a-f-]{36}\//);
+    await createWorkspaceOnWelcome(page, WORKSPACE);
     await page.getByRole("link", { name: "Comptes & réseaux" }).click();
     await page.getByRole("button", { name: "Connecter un compte Mastodon" }).click();
     const dialog = page.getByRole("dialog", { name: "Connecter un compte Mastodon" });

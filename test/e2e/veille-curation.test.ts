@@ -1,19 +1,18 @@
-import fs from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import type { ParsedMail } from "mailparser";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { containsText, count, value, visible } from "./assert.js";
 import {
-  freshDatabase,
+  createWorkspaceOnWelcome,
   type Inbox,
-  launchChromium,
   type RelaisProcess,
-  requireBuiltWeb,
   screenshotDir,
-  startRelais,
+  screenshots,
+  signIn,
+  startScenario,
   startSmtp,
   stopAfterFirstFailure,
 } from "./harness.js";
@@ -35,24 +34,15 @@ const INTERVIEW_INSIGHT = "Pour la newsletter ✉️";
 const CLIENT = "direction@musee.example";
 
 let relais: RelaisProcess;
-let db: Awaited<ReturnType<typeof freshDatabase>>;
 let inbox: Inbox;
 let site: http.Server;
 let siteUrl = "";
 let browser: Browser;
-let context: BrowserContext;
 let page: Page;
 let workspaceUrl = "";
 let itemLink = "";
-let shot = 0;
 const browserErrors: string[] = [];
-
-async function screenshot(p: Page, name: string): Promise<void> {
-  shot += 1;
-  await p.screenshot({
-    path: path.join(screenshotDir, `veille-curation-${String(shot).padStart(2, "0")}-${name}.png`),
-  });
-}
+const screenshot = screenshots("veille-curation");
 
 /** A small news site: a home page announcing its feed, the feed, an article with Open Graph tags, an image. */
 function startSite(): Promise<void> {
@@ -107,28 +97,18 @@ function startSite(): Promise<void> {
 }
 
 beforeAll(async () => {
-  requireBuiltWeb();
-  fs.mkdirSync(screenshotDir, { recursive: true });
   await startSite();
   inbox = await startSmtp();
-  db = await freshDatabase();
-  relais = await startRelais({
-    ...db.env,
-    RELAIS_ALLOW_PRIVATE_NETWORK: "true",
-    RELAIS_SMTP_URL: inbox.url,
-    RELAIS_MAIL_FROM: "Relais <relais@agence.example>",
-  });
-  const res = await fetch(`${relais.baseUrl}/api/auth/setup`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ ...OWNER, locale: "fr" }),
-  });
-  if (res.status !== 201) throw new Error(`setup failed: ${res.status} ${await res.text()}`);
-  browser = await launchChromium();
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "fr-FR" });
-  page = await context.newPage();
-  page.on("pageerror", (e) => browserErrors.push(`pageerror: ${e.message}`));
-  page.on("console", (m) => m.type() === "error" && browserErrors.push(`console: ${m.text()}`));
+  ({ relais, browser, page } = await startScenario({
+    env: {
+      RELAIS_ALLOW_PRIVATE_NETWORK: "true",
+      RELAIS_SMTP_URL: inbox.url,
+      RELAIS_MAIL_FROM: "Relais <relais@agence.example>",
+    },
+    owner: OWNER,
+    context: { viewport: { width: 1280, height: 900 }, locale: "fr-FR" },
+    errors: browserErrors,
+  }));
 });
 
 stopAfterFirstFailure({ page: () => page, relais: () => relais, errors: browserErrors, screenshot });
@@ -138,22 +118,13 @@ afterAll(async () => {
   await relais?.stop();
   await inbox?.close();
   await new Promise<void>((resolve) => (site ? site.close(() => resolve()) : resolve()));
-  await db?.drop();
 });
 
 describe("veille → curation → composer → press review e-mail", () => {
   it("signs in and creates the workspace", async () => {
-    await page.goto(`${relais.baseUrl}/login`);
-    await page.getByRole("textbox", { name: "Adresse e-mail" }).fill(OWNER.email);
-    await page.getByLabel("Mot de passe").fill(OWNER.password);
-    await page.getByRole("button", { name: "Se connecter" }).click();
+    await signIn(page, relais.baseUrl, OWNER);
     await page.waitForURL("**/welcome");
-    await page.getByRole("textbox", { name: "Nom de l'espace" }).fill(WORKSPACE);
-    await page.getByRole("textbox", { name: "Fuseau horaire" }).fill(TZ);
-    await page.getByRole("option", { name: TZ }).first().click();
-    await page.getByRole("button", { name: "Créer l'espace" }).click();
-    await page.waitForURL(/\/w\/[0-9a-f-]{36}\//);
-    workspaceUrl = page.url().match(/^.*\/w\/[0-9a-f-]{36}/)?.[0] ?? "";
+    workspaceUrl = await createWorkspaceOnWelcome(page, WORKSPACE, TZ);
     expect(workspaceUrl).not.toBe("");
   });
 

@@ -1,17 +1,14 @@
-import fs from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import path from "node:path";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { attribute, containsText, count, visible } from "./assert.js";
 import {
-  freshDatabase,
-  launchChromium,
+  createWorkspaceOnWelcome,
   type RelaisProcess,
-  requireBuiltWeb,
-  screenshotDir,
-  startRelais,
+  screenshots,
+  signIn,
+  startScenario,
   stopAfterFirstFailure,
 } from "./harness.js";
 
@@ -47,21 +44,14 @@ const ITEMS = [
 ];
 
 let relais: RelaisProcess;
-let db: Awaited<ReturnType<typeof freshDatabase>>;
 let site: http.Server;
 let siteUrl = "";
 let feedBroken = false;
 let browser: Browser;
-let context: BrowserContext;
 let page: Page;
 let workspaceUrl = "";
-let shot = 0;
 const browserErrors: string[] = [];
-
-async function screenshot(p: Page, name: string): Promise<void> {
-  shot += 1;
-  await p.screenshot({ path: path.join(screenshotDir, `veille-reader-${String(shot).padStart(2, "0")}-${name}.png`) });
-}
+const screenshot = screenshots("veille-reader");
 
 function rss(base: string): string {
   const items = ITEMS.map(
@@ -110,22 +100,13 @@ const rows = () => page.getByTestId("item-row");
 const row = (i: number) => rows().nth(i);
 
 beforeAll(async () => {
-  requireBuiltWeb();
-  fs.mkdirSync(screenshotDir, { recursive: true });
   await startSite();
-  db = await freshDatabase();
-  relais = await startRelais({ ...db.env, RELAIS_ALLOW_PRIVATE_NETWORK: "true" });
-  const res = await fetch(`${relais.baseUrl}/api/auth/setup`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ ...OWNER, locale: "fr" }),
-  });
-  if (res.status !== 201) throw new Error(`setup failed: ${res.status} ${await res.text()}`);
-  browser = await launchChromium();
-  context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: "fr-FR" });
-  page = await context.newPage();
-  page.on("pageerror", (e) => browserErrors.push(`pageerror: ${e.message}`));
-  page.on("console", (m) => m.type() === "error" && browserErrors.push(`console: ${m.text()}`));
+  ({ relais, browser, page } = await startScenario({
+    env: { RELAIS_ALLOW_PRIVATE_NETWORK: "true" },
+    owner: OWNER,
+    context: { viewport: { width: 1400, height: 900 }, locale: "fr-FR" },
+    errors: browserErrors,
+  }));
 });
 
 stopAfterFirstFailure({ page: () => page, relais: () => relais, errors: browserErrors, screenshot });
@@ -134,22 +115,13 @@ afterAll(async () => {
   await browser?.close();
   await relais?.stop();
   await new Promise<void>((resolve) => (site ? site.close(() => resolve()) : resolve()));
-  await db?.drop();
 });
 
 describe("veille reader", () => {
   it("signs in, creates the workspace and opens Veille from the navigation", async () => {
-    await page.goto(`${relais.baseUrl}/login`);
-    await page.getByRole("textbox", { name: "Adresse e-mail" }).fill(OWNER.email);
-    await page.getByLabel("Mot de passe").fill(OWNER.password);
-    await page.getByRole("button", { name: "Se connecter" }).click();
+    await signIn(page, relais.baseUrl, OWNER);
     await page.waitForURL("**/welcome");
-    await page.getByRole("textbox", { name: "Nom de l'espace" }).fill(WORKSPACE);
-    await page.getByRole("textbox", { name: "Fuseau horaire" }).fill(TZ);
-    await page.getByRole("option", { name: TZ }).first().click();
-    await page.getByRole("button", { name: "Créer l'espace" }).click();
-    await page.waitForURL(/\/w\/[0-9a-f-]{36}\//);
-    workspaceUrl = page.url().match(/^.*\/w\/[0-9a-f-]{36}/)?.[0] ?? "";
+    workspaceUrl = await createWorkspaceOnWelcome(page, WORKSPACE, TZ);
     expect(workspaceUrl).not.toBe("");
     await page.goto(`${workspaceUrl}/veille`);
     await visible(page.getByRole("heading", { name: "Veille", level: 1 }));
