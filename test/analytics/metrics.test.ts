@@ -194,6 +194,14 @@ describe("API", () => {
       externalUrl: "https://bsky.app/profile/musee.bsky.social/post/1",
       metrics: { likes: 5, reposts: 1, replies: 2, quotes: 0 },
     });
+    // An older snapshot stored later (a backfill) does not replace the latest one.
+    await t.ctx.db
+      .insertInto("post_metric_snapshots")
+      .values({ workspace_id: ws, post_target_id: targetId, taken_at: new Date(Date.now() - DAY), likes: 1 })
+      .execute();
+    const again = (await owner.get(`/api/workspaces/${ws}/calendar?from=${from}&to=${to}`)).json();
+    const latest = again.entries.find((e: { postId: string }) => e.postId === postId).targets[0].metrics;
+    expect(latest).toMatchObject({ likes: 5, reposts: 1 });
     const other = await createWorkspace(owner, "Autre");
     expect((await owner.get(`/api/workspaces/${other}/posts/${postId}/targets/${targetId}/metrics`)).statusCode).toBe(
       404,

@@ -144,24 +144,6 @@ export function latestAccountSnapshot(db: Kysely<DB>, workspaceId: string, accou
     .executeTakeFirst();
 }
 
-/** The latest snapshot of each of these targets (calendar popovers). */
-export async function latestForTargets(db: Kysely<DB>, workspaceId: string, targetIds: string[]) {
-  if (!targetIds.length) return [];
-  const { rows } = await sql<{
-    post_target_id: string;
-    taken_at: Date;
-    likes: number | null;
-    reposts: number | null;
-    replies: number | null;
-    quotes: number | null;
-    impressions: number | null;
-  }>`select distinct on (post_target_id) post_target_id, taken_at, likes, reposts, replies, quotes, impressions
-       from post_metric_snapshots
-      where workspace_id = ${workspaceId} and post_target_id in (${sql.join(targetIds)})
-      order by post_target_id, taken_at desc`.execute(db);
-  return rows;
-}
-
 export async function findTarget(db: Kysely<DB>, workspaceId: string, postId: string, targetId: string) {
   return db
     .selectFrom("post_targets")

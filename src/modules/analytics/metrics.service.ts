@@ -223,39 +223,3 @@ export async function accountMetrics(
     series: rows.reverse().map(point),
   };
 }
-
-/** Latest counters of these targets by target id (the calendar shows them on published posts). */
-export async function latestByTarget(ctx: Pick<AppContext, "db">, workspaceId: string, targetIds: string[]) {
-  const rows = await repo.latestForTargets(ctx.db, workspaceId, targetIds);
-  return new Map(rows.map((r) => [r.post_target_id, presentPostPoint(r)]));
-}
-
-/** The latest counters of a published target, as the calendar shows them. */
-export interface LatestMetrics {
-  takenAt: string;
-  likes: number | null;
-  reposts: number | null;
-  replies: number | null;
-  quotes: number | null;
-}
-
-/** Gives each published target of these calendar entries its latest snapshot (one query for all). */
-export async function attachLatestMetrics(
-  ctx: Pick<AppContext, "db">,
-  workspaceId: string,
-  entries: { targets: { id: string; status: string; metrics?: LatestMetrics | null }[] }[],
-): Promise<void> {
-  const published = entries.flatMap((e) => e.targets.filter((t) => t.status === "published"));
-  if (!published.length) return;
-  const latest = await latestByTarget(
-    ctx,
-    workspaceId,
-    published.map((t) => t.id),
-  );
-  for (const t of published) {
-    const m = latest.get(t.id);
-    t.metrics = m
-      ? { takenAt: m.takenAt, likes: m.likes, reposts: m.reposts, replies: m.replies, quotes: m.quotes }
-      : null;
-  }
-}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { excerpt } from "./calendar.service.js";
+import { instantToLocal } from "../scheduler/local-time.js";
+import { excerpt, localClock } from "./calendar.service.js";
 import { guardCell } from "./csv.service.js";
 import { parseCsv, parseDate, parseTime, validateRow } from "./csv-import.js";
 import { escapeText, foldLine, icalDate, renderCalendar } from "./ical.js";
@@ -205,5 +206,28 @@ describe("calendar excerpt", () => {
   });
   it("keeps a short text whole, on one line", () => {
     expect(excerpt("  Bonjour\n\nà tous 👋🏼  ")).toBe("Bonjour à tous 👋🏼");
+  });
+});
+
+describe("localClock (month views: per-day zone offsets kept across requests)", () => {
+  it("gives the same wall clock as instantToLocal every 7 minutes around DST changes, in several zones", () => {
+    const zones = ["Europe/Paris", "America/New_York", "Australia/Lord_Howe", "Asia/Kolkata", "Pacific/Chatham", "UTC"];
+    const windows = [
+      ["2026-03-27T00:00Z", "2026-04-07T00:00Z"], // Europe and Lord Howe (April) change
+      ["2026-10-23T00:00Z", "2026-11-03T00:00Z"],
+      ["2026-03-06T00:00Z", "2026-03-10T00:00Z"], // United States
+    ];
+    for (const tz of zones) {
+      // Twice over: the second pass reads the offsets the first one kept.
+      for (let pass = 0; pass < 2; pass++) {
+        const clock = localClock(tz);
+        for (const [from, to] of windows) {
+          for (let ms = Date.parse(from as string); ms < Date.parse(to as string); ms += 7 * 60_000) {
+            const at = new Date(ms);
+            expect(clock.local(at), `${tz} ${at.toISOString()}`).toBe(instantToLocal(at, tz));
+          }
+        }
+      }
+    }
   });
 });

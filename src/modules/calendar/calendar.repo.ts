@@ -20,6 +20,14 @@ export interface TargetJson {
   published_at: string | null;
   error_code: string | null;
   error_message: string | null;
+  /** The latest metric snapshot of a published target (only when asked for, see findInRange). */
+  latest: {
+    takenAt: string;
+    likes: number | null;
+    reposts: number | null;
+    replies: number | null;
+    quotes: number | null;
+  } | null;
 }
 
 export interface RangeRow {
@@ -80,6 +88,22 @@ export async function lookups(db: Kysely<DB>, workspaceId: string): Promise<Look
 // One collator for the whole result: String#localeCompare builds one per call, which shows at 800 posts.
 const collator = new Intl.Collator("fr");
 
+/** A target as the range query sends it: id, account, status, url, published at, error, latest metrics. */
+type TargetTuple = [
+  string,
+  string,
+  string,
+  string | null,
+  string | null,
+  string | null,
+  string | null,
+  (string | null)?,
+  (number | null)?,
+  (number | null)?,
+  (number | null)?,
+  (number | null)?,
+];
+
 type PostTuple = [
   string,
   PostStatus,
@@ -91,17 +115,18 @@ type PostTuple = [
   boolean,
   number,
   string | null,
-  [string, string, string, string | null, string | null, string | null, string | null][] | null,
+  TargetTuple[] | null,
   string[] | null,
 ];
 
 /**
  * Posts with a time in [from, to), with their targets and tag ids, in ONE query returning ONE JSON text:
  * the posts come through posts_calendar_idx (workspace_id, scheduled_at), targets and tags through their
- * (post_id, …) keys, and PostgreSQL builds compact arrays that JSON.parse reads far faster than the
+ * (post_id, …) keys by post id, and PostgreSQL builds compact arrays that JSON.parse reads far faster than the
  * driver converts thousands of rows (PGlite especially). Names and colours come from `lookups`.
  * `seriesOnly` instead returns recurring series that started before `to` (posts_series_idx): their
- * occurrences may fall in the range even when the first one does not.
+ * occurrences may fall in the range even when the first one does not. `withMetrics` adds each published
+ * target's latest metric snapshot (what the month view shows on published posts).
  */
 export async function findInRange(
   db: Kysely<DB>,
@@ -111,6 +136,7 @@ export async function findInRange(
   f: RangeFilters,
   look: Lookups,
   seriesOnly = false,
+  withMetrics = false,
 ): Promise<RangeRow[]> {
   const conds = [sql`p.workspace_id = ${workspaceId}`];
   if (seriesOnly) {
@@ -129,23 +155,35 @@ export async function findInRange(
     conds.push(sql`exists (select 1 from post_targets ft join social_accounts fa on fa.id = ft.account_id
       where ${sql.join(inner, sql` and `)})`);
   }
-  // Targets and tags are aggregated once for all the posts in range (hash joins) rather than by two
-  // correlated subqueries per post: half the time on PGlite for a month of ~800 posts.
+  // The posts in range first (posts_calendar_idx), then their targets and tags looked up by post id through
+  // their (post_id, …) keys — never a scan of the workspace's whole history — and aggregated once for the
+  // range. Published targets carry their latest metric snapshot (post_metric_snapshots_target_idx), so the
+  // month view needs no second query.
+  const metricColumns = withMetrics ? sql`, m.taken_at, m.likes, m.reposts, m.replies, m.quotes` : sql``;
+  const metricJoin = withMetrics
+    ? sql`left join lateral (
+             select s.taken_at, s.likes, s.reposts, s.replies, s.quotes from post_metric_snapshots s
+              where t.status = 'published' and s.post_target_id = t.id
+              order by s.taken_at desc limit 1) m on true`
+    : sql``;
   const { rows } = await sql<{ data: string | null }>`
     with p as materialized (
-      select p.id, p.workspace_id, p.status, p.body, p.scheduled_at, p.campaign_id, p.recurrence,
+      select p.id, p.status, p.body, p.scheduled_at, p.campaign_id, p.recurrence,
              p.recurrence_parent_id, p.evergreen, p.version, p.link_url
         from posts p
        where ${sql.join(conds, sql` and `)}),
+    ids as (select array_agg(id) as a from p),
     t as (
       select t.post_id,
              json_agg(json_build_array(t.id, t.account_id, t.status, t.external_url, t.published_at,
-                      t.error_code, t.error_message) order by t.id) as targets
-        from post_targets t join p on p.id = t.post_id and t.workspace_id = p.workspace_id
+                      t.error_code, t.error_message${metricColumns}) order by t.id) as targets
+        from post_targets t ${metricJoin}
+       where t.post_id = any((select a from ids)::uuid[])
        group by t.post_id),
     g as (
       select pt.post_id, json_agg(pt.tag_id) as tags
-        from post_tags pt join p on p.id = pt.post_id and pt.workspace_id = p.workspace_id
+        from post_tags pt
+       where pt.post_id = any((select a from ids)::uuid[])
        group by pt.post_id)
     select json_agg(json_build_array(
              p.id, p.status, p.body, p.scheduled_at, p.campaign_id, p.recurrence, p.recurrence_parent_id,
@@ -156,7 +194,21 @@ export async function findInRange(
   if (!data) return [];
   return (JSON.parse(data) as PostTuple[]).map((p) => {
     const campaign = p[4] ? look.campaigns.get(p[4]) : undefined;
-    const targets = (p[10] ?? []).map(([id, accountId, status, url, publishedAt, errorCode, errorMessage]) => {
+    const targets = (p[10] ?? []).map((tt): TargetJson => {
+      const [
+        id,
+        accountId,
+        status,
+        url,
+        publishedAt,
+        errorCode,
+        errorMessage,
+        takenAt,
+        likes,
+        reposts,
+        replies,
+        quotes,
+      ] = tt;
       const a = look.accounts.get(accountId);
       return {
         id,
@@ -169,6 +221,15 @@ export async function findInRange(
         published_at: publishedAt,
         error_code: errorCode ?? null,
         error_message: errorMessage ?? null,
+        latest: takenAt
+          ? {
+              takenAt: new Date(takenAt).toISOString(),
+              likes: likes ?? null,
+              reposts: reposts ?? null,
+              replies: replies ?? null,
+              quotes: quotes ?? null,
+            }
+          : null,
       };
     });
     if (targets.length > 1)

@@ -1,6 +1,5 @@
 import type { AppContext } from "../../context.js";
 import type { Locale } from "../../db/schema.js";
-import { attachLatestMetrics } from "../analytics/metrics.service.js";
 import type { AuthUser } from "../auth/auth.service.js";
 import { isPlanned } from "../publishing/post-status.js";
 import { instantToLocal, offsetMinutes } from "../scheduler/local-time.js";
@@ -11,6 +10,8 @@ import type { CalendarEntry, CalendarQuery } from "./calendar.schema.js";
 import { occurrencesBetween } from "./recurrence.js";
 
 const EXCERPT = 140;
+/** Whitespace that flattening changes: any but a plain space, two spaces in a row, or at either end. */
+const RESHAPED_WHITESPACE = /[^\S ]| {2}|^ | $/;
 
 /**
  * The first characters of a post's text, on one line, cut on a code point boundary. Only the head of a long
@@ -18,6 +19,8 @@ const EXCERPT = 140;
  * holds more than `max` code points the cut is the same as on the whole text.
  */
 export function excerpt(text: string, max = EXCERPT): string {
+  // Most posts are short, on one line, single-spaced: nothing to flatten or cut.
+  if (text.length <= max && !RESHAPED_WHITESPACE.test(text)) return text;
   const headLength = max * 4;
   if (text.length > headLength) {
     const head = Array.from(text.slice(0, headLength).replace(/\s+/g, " ").trimStart());
@@ -40,23 +43,44 @@ function occurrenceStatus(series: CalendarEntry["status"]): CalendarEntry["statu
 }
 
 /**
- * instantToLocal for many instants of one zone: the zone's offset is looked up once per UTC day (at both
- * ends) and reused when it is the same, i.e. on every day without a DST change; days with a change take
- * the exact path. A month of 800 posts costs ~60 Intl calls instead of 800.
+ * A zone's offset over each UTC day, or null for a day with a change (DST): what a zone does on a given day
+ * never changes while the process runs, so it is kept across requests (a few hundred days per zone in
+ * use; cleared if it ever grows past DAY_OFFSETS_MAX entries).
+ */
+const dayOffsets = new Map<string, Map<number, number | null>>();
+let dayOffsetCount = 0;
+const DAY_OFFSETS_MAX = 100_000;
+
+function dayOffset(tz: string, day: number): number | null {
+  let byDay = dayOffsets.get(tz);
+  if (!byDay) {
+    byDay = new Map();
+    dayOffsets.set(tz, byDay);
+  }
+  let offset = byDay.get(day);
+  if (offset === undefined) {
+    const a = offsetMinutes(new Date(day * 86_400_000), tz);
+    const b = offsetMinutes(new Date((day + 1) * 86_400_000 - 1000), tz);
+    offset = a === b ? a : null;
+    if (++dayOffsetCount > DAY_OFFSETS_MAX) {
+      dayOffsets.clear();
+      dayOffsetCount = 0;
+    }
+    byDay.set(day, offset);
+  }
+  return offset;
+}
+
+/**
+ * instantToLocal for many instants of one zone: the zone's offset over each UTC day is looked up once
+ * (dayOffset) and applied directly; days with a DST change take the exact path. A month of 800 posts costs
+ * no Intl call once its days are known.
  */
 export function localClock(tz: string): { tz: string; local(at: Date): string } {
-  const byDay = new Map<number, number | null>();
   return {
     tz,
     local(at: Date) {
-      const day = Math.floor(at.getTime() / 86_400_000);
-      let offset = byDay.get(day);
-      if (offset === undefined) {
-        const a = offsetMinutes(new Date(day * 86_400_000), tz);
-        const b = offsetMinutes(new Date((day + 1) * 86_400_000 - 1000), tz);
-        offset = a === b ? a : null;
-        byDay.set(day, offset);
-      }
+      const offset = dayOffset(tz, Math.floor(at.getTime() / 86_400_000));
       if (offset === null) return instantToLocal(at, tz);
       return new Date(at.getTime() + offset * 60_000).toISOString().slice(0, 16);
     },
@@ -105,6 +129,8 @@ function present(
       externalUrl: occurrenceOf ? null : t.external_url,
       publishedAt: occurrenceOf || !t.published_at ? null : new Date(t.published_at).toISOString(),
       error: occurrenceOf ? null : targetError(t, locale),
+      // Published targets carry their latest counters (null before the first snapshot).
+      ...(!occurrenceOf && t.status === "published" ? { metrics: t.latest } : {}),
     })),
     recurrence: row.recurrence,
     evergreen: row.evergreen,
@@ -169,9 +195,8 @@ export async function entriesBetween(
   const look = lookups ?? (await repo.lookups(ctx.db, workspaceId));
   const tz = look.timezone;
   const local = localClock(tz);
-  const rows = await repo.findInRange(ctx.db, workspaceId, from, to, filters, look);
+  const rows = await repo.findInRange(ctx.db, workspaceId, from, to, filters, look, false, true);
   const entries = rows.map((r) => present(r, local, r.scheduled_at, null, locale));
-  await attachLatestMetrics(ctx, workspaceId, entries);
   // Occurrences have the status they will be created with (see occurrenceStatus): filtered on that.
   const wanted = filters.statuses ? new Set(filters.statuses) : null;
   const { statuses: _ignored, ...seriesFilters } = filters;
