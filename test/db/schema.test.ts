@@ -243,6 +243,8 @@ const columns: { [T in keyof DB]: Record<keyof DB[T], true> } = {
     created_at: true,
     updated_at: true,
     thread_external_ids: true,
+    removed_at: true,
+    removed_by: true,
   },
   post_comments: {
     id: true,
@@ -465,6 +467,23 @@ const columns: { [T in keyof DB]: Record<keyof DB[T], true> } = {
     seen_at: true,
     notified_at: true,
     digest_id: true,
+  },
+  alert_deliveries: {
+    id: true,
+    workspace_id: true,
+    alert_id: true,
+    channel: true,
+    recipient: true,
+    match_ids: true,
+    digest_id: true,
+    status: true,
+    attempts: true,
+    next_attempt_at: true,
+    lease_until: true,
+    last_error: true,
+    created_at: true,
+    updated_at: true,
+    sent_at: true,
   },
 };
 
