@@ -28,6 +28,9 @@ const headersMiddleware: Middleware = {
 export const api = createClient<paths>({ baseUrl: "", credentials: "same-origin" });
 api.use(headersMiddleware);
 
+/** The path parameter of a workspace route: `api.GET("/api/workspaces/{workspaceId}/…", inWorkspace(w))`. */
+export const inWorkspace = (workspaceId: string) => ({ params: { path: { workspaceId } } });
+
 interface FetchResult<T> {
   data?: T;
   error?: unknown;

@@ -1,5 +1,5 @@
 import { useQuery } from "@tanstack/react-query";
-import { api, unwrap } from "../../api/client";
+import { api, inWorkspace, unwrap } from "../../api/client";
 import { isApiError } from "../../api/errors";
 import type { components } from "../../api/schema";
 import type { RequestBody, ResponseBody } from "../../api/types";
@@ -40,7 +40,6 @@ export const keys = {
   schedule: (w: string, t: string) => ["workspaces", w, "curation", "schedule", t] as const,
 };
 
-const inWorkspace = (workspaceId: string) => ({ params: { path: { workspaceId } } });
 const onTopic = (workspaceId: string, topicId: string) => ({ params: { path: { workspaceId, topicId } } });
 const onReview = (workspaceId: string, reviewId: string) => ({ params: { path: { workspaceId, reviewId } } });
 const onEntry = (workspaceId: string, topicId: string, entryId: string) => ({

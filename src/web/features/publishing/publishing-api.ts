@@ -1,5 +1,5 @@
 import { useQuery } from "@tanstack/react-query";
-import { api, unwrap } from "../../api/client";
+import { api, inWorkspace, unwrap } from "../../api/client";
 import type { QueryOf, RequestBody } from "../../api/types";
 
 /**
@@ -37,7 +37,6 @@ export const keys = {
   notifications: ["notifications"] as const,
 };
 
-const inWorkspace = (workspaceId: string) => ({ params: { path: { workspaceId } } });
 const onPost = (workspaceId: string, postId: string) => ({ params: { path: { workspaceId, postId } } });
 
 export function useNetworks() {

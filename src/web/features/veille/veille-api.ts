@@ -1,5 +1,5 @@
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
-import { api, unwrap } from "../../api/client";
+import { api, inWorkspace, unwrap } from "../../api/client";
 import type { components } from "../../api/schema";
 import type { QueryOf, RequestBody } from "../../api/types";
 
@@ -36,7 +36,6 @@ export const keys = {
   item: (w: string, id: string) => ["veille", w, "item", id] as const,
 };
 
-const inWorkspace = (workspaceId: string) => ({ params: { path: { workspaceId } } });
 const onFeed = (workspaceId: string, feedId: string) => ({ params: { path: { workspaceId, feedId } } });
 const onItem = (workspaceId: string, itemId: string) => ({ params: { path: { workspaceId, itemId } } });
 

@@ -1,5 +1,5 @@
 import { useQuery } from "@tanstack/react-query";
-import { api, unwrap } from "../../../api/client";
+import { api, inWorkspace, unwrap } from "../../../api/client";
 import type { components } from "../../../api/schema";
 import type { QueryOf, RequestBody } from "../../../api/types";
 
@@ -32,7 +32,6 @@ export const keys = {
   matches: (w: string, filter: MatchFilter) => ["alerts", w, "matches", filter] as const,
 };
 
-const inWorkspace = (workspaceId: string) => ({ params: { path: { workspaceId } } });
 const onAlert = (workspaceId: string, alertId: string) => ({ params: { path: { workspaceId, alertId } } });
 
 export function useAlerts(w: string) {
