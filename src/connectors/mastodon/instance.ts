@@ -19,7 +19,7 @@ export interface InstanceLimits {
 export const DEFAULT_LIMITS: InstanceLimits = {
   maxCharacters: PROFILES.mastodon.text.max,
   maxMediaAttachments: PROFILES.mastodon.media.maxCount,
-  charactersReservedPerUrl: 23,
+  charactersReservedPerUrl: PROFILES.mastodon.text.urlLength ?? 23,
   imageSizeLimit: PROFILES.mastodon.media.maxImageBytes,
   videoSizeLimit: PROFILES.mastodon.media.maxVideoBytes ?? null,
   descriptionLimit: PROFILES.mastodon.media.altTextMax ?? 1500,

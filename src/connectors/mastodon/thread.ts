@@ -1,15 +1,11 @@
-import twitterText from "twitter-text";
-import { mastodonLength } from "../../shared/networks/text-length.js";
+import { MASTODON_URL_LENGTH, mastodonLength } from "../../shared/networks/text-length.js";
 
 /**
- * Mastodon's length of a text for an instance whose URLs weigh `urlLength` characters (the shared counter
- * uses the default 23; instances may configure another `characters_reserved_per_url`).
+ * Mastodon's length of a text for an instance whose URLs weigh `urlLength` characters (its
+ * `characters_reserved_per_url`): the shared counter, which the composer's live checks use too.
  */
 export function instanceLength(text: string, urlLength: number): number {
-  const base = mastodonLength(text);
-  if (urlLength === 23) return base;
-  const urls = twitterText.extractUrlsWithIndices(text, { extractUrlsWithoutProtocol: false }).length;
-  return base + urls * (urlLength - 23);
+  return mastodonLength(text, urlLength);
 }
 
 const SUFFIX_RESERVE = " (99/99)".length;
@@ -42,7 +38,7 @@ function pieces(text: string, max: number, len: (s: string) => number): string[]
  * Splits a text over the instance's limit into a reply chain: at paragraph, then sentence, then word
  * boundaries, each part numbered " (i/n)". A text within the limit is returned as is, unnumbered.
  */
-export function splitThread(text: string, max: number, urlLength = 23): string[] {
+export function splitThread(text: string, max: number, urlLength = MASTODON_URL_LENGTH): string[] {
   const len = (s: string) => instanceLength(s, urlLength);
   if (len(text) <= max) return [text];
   const budget = Math.max(1, max - SUFFIX_RESERVE);

@@ -1,4 +1,5 @@
-import { type MediaKind, type NetworkId, type NetworkProfile, PROFILES } from "./profiles.js";
+import { type AccountLimits, profileForAccount } from "./limits.js";
+import type { MediaKind, NetworkId, NetworkProfile } from "./profiles.js";
 import { countText, hashtags } from "./text-length.js";
 
 export interface DraftMedia {
@@ -56,14 +57,22 @@ export interface CheckResult {
 
 const round = (n: number) => Math.round(n * 100) / 100;
 
-/** Checks a draft against a network's rules, counting the text the way that network counts it. */
-export function checkDraft(network: NetworkId | NetworkProfile, draft: Draft): CheckResult {
-  const p = typeof network === "string" ? PROFILES[network] : network;
+/**
+ * Checks a draft against a network's rules, counting the text the way that network counts it. `limits`: the
+ * account's own limits where its server publishes them (a Mastodon instance's), in place of the network's
+ * defaults (see profileForAccount).
+ */
+export function checkDraft(
+  network: NetworkId | NetworkProfile,
+  draft: Draft,
+  limits?: AccountLimits | null,
+): CheckResult {
+  const p = profileForAccount(network, limits);
   const issues: Issue[] = [];
   const add = (severity: Issue["severity"], code: IssueCode, params: Issue["params"] = {}, mediaIndex?: number) =>
     issues.push({ severity, code, params, ...(mediaIndex === undefined ? {} : { mediaIndex }) });
 
-  const length = countText(draft.text, p.text.counting);
+  const length = countText(draft.text, p.text.counting, p.text.urlLength);
   if (length > p.text.max) {
     // A thread was asked for and the network has threads: the connector splits the text (numbered parts).
     if (draft.thread && p.threads) add("warning", "text_thread", { length, max: p.text.max });

@@ -23,7 +23,8 @@ export interface NetworkProfile {
   id: NetworkId;
   /** Display name (a brand name: not translated). */
   label: string;
-  text: { max: number; counting: CountingRule; required: boolean };
+  /** `urlLength`: what every URL counts, for a counting rule that lets the server choose it (Mastodon). */
+  text: { max: number; counting: CountingRule; required: boolean; urlLength?: number };
   /** A separate title field (YouTube, Pinterest). */
   title?: { max: number; required: boolean };
   hashtagsMax?: number;
@@ -92,7 +93,7 @@ export const PROFILES: Record<NetworkId, NetworkProfile> = {
   mastodon: {
     id: "mastodon",
     label: "Mastodon",
-    text: { max: 500, counting: "mastodon", required: false },
+    text: { max: 500, counting: "mastodon", required: false, urlLength: 23 },
     media: {
       maxCount: 4,
       kinds: ["image", "video", "gif"],

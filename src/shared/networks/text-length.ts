@@ -26,18 +26,20 @@ export function xWeightedLength(text: string): number {
   return twitterText.parseTweet(text).weightedLength;
 }
 
-const MASTODON_URL_LENGTH = 23;
+/** What a URL counts on Mastodon unless the instance says otherwise (`characters_reserved_per_url`). */
+export const MASTODON_URL_LENGTH = 23;
 
 /**
- * Mastodon (StatusLengthValidator): every URL with a scheme counts 23, a remote mention
- * @user@instance counts as @user, then grapheme clusters are counted.
+ * Mastodon (StatusLengthValidator): every URL with a scheme counts `urlLength` (the instance's
+ * `characters_reserved_per_url`, 23 by default), a remote mention @user@instance counts as @user, then
+ * grapheme clusters are counted.
  */
-export function mastodonLength(text: string): number {
+export function mastodonLength(text: string, urlLength: number = MASTODON_URL_LENGTH): number {
   const entities = [
     ...twitterText.extractUrlsWithIndices(text, { extractUrlsWithoutProtocol: false }).map((e) => ({
       start: e.indices[0],
       end: e.indices[1],
-      replacement: "x".repeat(MASTODON_URL_LENGTH),
+      replacement: "x".repeat(urlLength),
     })),
     ...remoteMentions(text),
   ].sort((a, b) => a.start - b.start);
@@ -63,14 +65,15 @@ function remoteMentions(text: string) {
   }));
 }
 
-export function countText(text: string, rule: CountingRule): number {
+/** `urlLength`: what a URL counts where the rule lets the server choose it (Mastodon instances). */
+export function countText(text: string, rule: CountingRule, urlLength?: number): number {
   switch (rule) {
     case "x-weighted":
       return xWeightedLength(text);
     case "graphemes":
       return graphemeLength(text);
     case "mastodon":
-      return mastodonLength(text);
+      return mastodonLength(text, urlLength);
     case "code-points":
       return codePointLength(text);
   }
