@@ -202,11 +202,17 @@ export interface Connector {
    * account. Bad input → ConnectInputError; the network refusing → ConnectorError.
    */
   connect(input: Record<string, unknown>, env?: ConnectorEnv): Promise<ConnectedAccount>;
-  /** Checks stored credentials still work; may return refreshed credentials to store. */
+  /**
+   * Checks stored credentials still work; may return refreshed credentials to store, and `settings` read
+   * again from the network (Mastodon: the instance's title and limits) to merge into the stored settings.
+   */
   validateCredentials(
     account: AccountSecrets,
     env?: ConnectorEnv,
-  ): Promise<{ ok: true; refreshed?: Record<string, unknown> } | { ok: false; reason: string }>;
+  ): Promise<
+    | { ok: true; refreshed?: Record<string, unknown>; settings?: Record<string, unknown> }
+    | { ok: false; reason: string }
+  >;
   publish(account: AccountSecrets, request: PublishRequest, env?: ConnectorEnv): Promise<PublishResult>;
   delete?(account: AccountSecrets, externalId: string, env?: ConnectorEnv): Promise<void>;
   /**

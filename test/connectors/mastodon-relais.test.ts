@@ -253,3 +253,47 @@ describe("publishing through the scheduler", () => {
     expect(account.displayName).toBe("Théâtre (jeton collé)");
   });
 });
+
+describe("the instance's limits in Relais", () => {
+  it("are presented with the account, read again by a check, and followed by the post's checks", async () => {
+    const res = await owner.post(`/api/workspaces/${ws}/accounts`, {
+      network: "mastodon",
+      instanceUrl: fake.url,
+      accessToken: fake.issueToken(),
+      name: "Théâtre (limites)",
+    });
+    expect(res.statusCode).toBe(201);
+    const account = res.json().account;
+    expect(account.limits).toEqual({
+      maxCharacters: 500,
+      charactersReservedPerUrl: 23,
+      maxMediaAttachments: 4,
+      imageSizeLimit: 16_777_216,
+      videoSizeLimit: 103_809_024,
+      descriptionLimit: 1500,
+    });
+    const base = `/api/workspaces/${ws}`;
+    const text = `${"Répétition générale 🎭 ".repeat(30)}`.trim(); // 659 characters
+    const post = (await owner.post(`${base}/posts`, { body: text, targets: [{ accountId: account.id }] })).json();
+    expect(post.targets[0].check).toMatchObject({ ok: false, max: 500 });
+
+    // The instance's admin raises the limit: a check reads it again, and the post's check follows.
+    const before = fake.options.maxCharacters;
+    fake.options.maxCharacters = 1000;
+    try {
+      const checked = await owner.post(`${base}/accounts/${account.id}/check`);
+      expect(checked.statusCode).toBe(200);
+      expect(checked.json()).toMatchObject({
+        check: { ok: true },
+        account: { limits: { maxCharacters: 1000 }, settings: { limits: { maxCharacters: 1000 } } },
+      });
+      const again = (await owner.get(`${base}/posts/${post.id}`)).json();
+      expect(again.targets[0].check).toMatchObject({ ok: true, max: 1000, length: post.targets[0].check.length });
+    } finally {
+      fake.options.maxCharacters = before;
+    }
+    // Other networks have no limits of their own.
+    const list = (await owner.get(`${base}/accounts`)).json() as Array<{ network: string; limits: unknown }>;
+    expect(list.every((a) => (a.network === "mastodon" ? a.limits !== null : a.limits === null))).toBe(true);
+  });
+});

@@ -245,7 +245,11 @@ describe("publish", () => {
       ok: false,
       reason: "The access token is invalid",
     });
-    expect(await connector.validateCredentials(acc, env)).toEqual({ ok: true });
+    // A working token: the instance's title and limits are read again (they may have changed since).
+    expect(await connector.validateCredentials(acc, env)).toEqual({
+      ok: true,
+      settings: { instanceTitle: "Fake Mastodon", limits: expect.objectContaining({ maxCharacters: 500 }) },
+    });
   });
 
   it("a refused connection is transient", async () => {

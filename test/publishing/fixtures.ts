@@ -33,10 +33,16 @@ export async function seedTeam(t: TestApp, prefix: string, name = "Musée des Co
   };
 }
 
-export async function addAccount(t: TestApp, workspaceId: string, network: string, name: string): Promise<string> {
+export async function addAccount(
+  t: TestApp,
+  workspaceId: string,
+  network: string,
+  name: string,
+  settings: Record<string, unknown> = {},
+): Promise<string> {
   const row = await t.ctx.db
     .insertInto("social_accounts")
-    .values({ workspace_id: workspaceId, network, display_name: name, settings: "{}" })
+    .values({ workspace_id: workspaceId, network, display_name: name, settings: JSON.stringify(settings) })
     .returning("id")
     .executeTakeFirstOrThrow();
   return row.id;

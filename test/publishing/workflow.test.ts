@@ -181,6 +181,65 @@ describe("without required approval", () => {
     expect((await a.editor.post(url(p.id, "schedule"), { local: localDaysAhead(2) })).statusCode).toBe(200);
   });
 
+  it("follows a Mastodon instance's stored limits: 600 characters schedule on 1,000, 301 are refused on 300", async () => {
+    const limits = (maxCharacters: number) => ({
+      instanceUrl: "https://piaille.fr",
+      limits: { maxCharacters, maxMediaAttachments: 4, charactersReservedPerUrl: 23 },
+    });
+    const big = await addAccount(t, a.workspaceId, "mastodon", "Musée @ glitch 🦣", limits(1000));
+    const small = await addAccount(t, a.workspaceId, "mastodon", "Musée @ mini", limits(300));
+    // 600 characters of French with accents and emoji (each counts one on Mastodon), and a URL counting 23.
+    const sentence = "Visite guidée à 14 h 🎨, café-crème offert ☕ ! "; // 46 graphemes
+    const text600 = `${sentence.repeat(12)}${"é".repeat(24)} https://musee-confluences.fr/programme`; // 552 + 24 + 1 + 23
+    const fixed = await draft(a.editor, text600, [{ accountId: big }, { accountId: mastodon }]);
+    const shown = (await a.editor.get(url(fixed.id))).json();
+    const byAccount = (id: string) => shown.targets.find((x: { accountId: string }) => x.accountId === id);
+    expect(byAccount(big).check).toMatchObject({ ok: true, length: 600, max: 1000, issues: [] });
+    // The account without stored limits keeps the network's 500.
+    expect(byAccount(mastodon).check).toMatchObject({ ok: false, length: 600, max: 500 });
+    // The unsaved-draft check says the same.
+    const unsaved = await a.editor.post(`${a.base}/posts/check`, { body: text600, targets: [{ accountId: big }] });
+    expect(unsaved.json()).toMatchObject({ ok: true, targets: [{ accountId: big, length: 600, max: 1000 }] });
+
+    const onBig = await draft(a.editor, text600, [{ accountId: big }]);
+    expect((await a.editor.post(url(onBig.id, "schedule"), { local: localDaysAhead(2) })).statusCode).toBe(200);
+
+    const text301 = `${sentence.repeat(6)}${"à".repeat(25)}`;
+    const onSmall = await draft(a.editor, text301, [{ accountId: small }]);
+    for (const [lang, message] of [
+      ["fr", "Texte trop long : 301/300 (1 de trop)."],
+      ["en", "Text too long: 301/300 (1 over)."],
+    ] as const) {
+      const res = await a.editor.request({
+        method: "POST",
+        url: url(onSmall.id, "schedule"),
+        payload: { local: localDaysAhead(2) },
+        headers: { "accept-language": lang },
+      });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().error).toMatchObject({
+        code: "post_not_ready",
+        details: {
+          targets: [
+            {
+              accountId: small,
+              network: "mastodon",
+              issues: [
+                expect.objectContaining({
+                  code: "text_too_long",
+                  severity: "error",
+                  params: { length: 301, max: 300, over: 1 },
+                  message,
+                }),
+              ],
+            },
+          ],
+        },
+      });
+    }
+    expect(await status(onSmall.id)).toBe("draft");
+  });
+
   it("refuses scheduling without targets and a post under review", async () => {
     const none = await draft(a.editor, "Sans compte", []);
     expect((await a.editor.post(url(none.id, "schedule"), { local: localDaysAhead(1) })).json().error.code).toBe(

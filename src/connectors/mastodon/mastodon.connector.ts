@@ -26,7 +26,7 @@ import { instanceLength, splitThread } from "./thread.js";
  * The Mastodon connector (masto on top of Relais' safe HTTP client, see masto-client.ts).
  * Credentials: { instanceUrl, accessToken } (plus the OAuth app's client id when connected by OAuth).
  * Settings: { instanceUrl, instanceTitle, limits } — the instance's own limits, read at connect time
- * from /api/v2/instance and respected before any call when publishing.
+ * from /api/v2/instance (and again by validateCredentials) and respected before any call when publishing.
  */
 
 interface MastodonCredentials {
@@ -278,11 +278,18 @@ export const mastodonConnector: Connector & { oauthScopes: string } = {
     const client = clientFor(account, env);
     try {
       await client.v1.accounts.verifyCredentials();
-      return { ok: true as const };
     } catch (err) {
       const e = errorForThrown(err);
       if (e.kind === "auth_expired") return { ok: false as const, reason: e.networkMessage };
       throw e;
+    }
+    // The token works: read the instance's limits again (an admin may have changed them since the
+    // connection). An instance that does not answer now keeps the limits stored before.
+    try {
+      const instance = await readInstance(env, credentialsOf(account).instanceUrl);
+      return { ok: true as const, settings: { instanceTitle: instance.title, limits: instance.limits } };
+    } catch {
+      return { ok: true as const };
     }
   },
 

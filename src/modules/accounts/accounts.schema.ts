@@ -9,6 +9,25 @@ export const accountStatusSchema = z.enum(["active", "reconnect_needed", "disabl
 
 export const networkIdSchema = z.enum(NETWORK_IDS).meta({ id: "NetworkId" });
 
+const limit = (description: string) => z.number().int().positive().nullable().meta({ description });
+
+export const accountLimitsSchema = z
+  .object({
+    maxCharacters: limit("Characters per post (Mastodon: statuses.max_characters)"),
+    charactersReservedPerUrl: limit("What every URL counts in a text (Mastodon: characters_reserved_per_url)"),
+    maxMediaAttachments: limit("Media per post (Mastodon: statuses.max_media_attachments)"),
+    imageSizeLimit: limit("Bytes per image (Mastodon: media_attachments.image_size_limit)"),
+    videoSizeLimit: limit("Bytes per video (Mastodon: media_attachments.video_size_limit)"),
+    descriptionLimit: limit("Characters of alt text per media item (Mastodon: media_attachments.description_limit)"),
+  })
+  .meta({
+    id: "AccountLimits",
+    description:
+      "The account's own limits as its server publishes them (a Mastodon instance's, read when the account is " +
+      "connected, reconnected or checked). The composer's checks and scheduling use them in place of the " +
+      "network's defaults; a null field is not known, and the network's default applies.",
+  });
+
 export const accountSchema = z
   .object({
     id: z.uuid(),
@@ -18,6 +37,9 @@ export const accountSchema = z
     externalId: z.string().nullable(),
     avatarUrl: z.string().nullable(),
     settings: z.record(z.string(), z.unknown()).meta({ description: "Non-secret settings (webhook: format)" }),
+    limits: accountLimitsSchema
+      .nullable()
+      .meta({ description: "null for networks whose accounts have no limits of their own (all but Mastodon)" }),
     status: accountStatusSchema,
     statusReason: z.string().nullable(),
     statusChangedAt: z.iso.datetime({ offset: true }).nullable(),
@@ -91,7 +113,12 @@ export const networkSchema = z
     connectable: z.boolean().meta({ description: "Relais has a connector: accounts can be connected" }),
     connectFields: z.array(connectFieldSchema),
     publishable: z.boolean(),
-    text: z.object({ max: z.number(), counting: z.string(), required: z.boolean() }),
+    text: z.object({
+      max: z.number(),
+      counting: z.string(),
+      required: z.boolean(),
+      urlLength: z.number().optional().meta({ description: "What every URL counts, where the network sets it" }),
+    }),
     title: z.object({ max: z.number(), required: z.boolean() }).optional(),
     hashtagsMax: z.number().optional(),
     media: z.record(z.string(), z.unknown()),

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { isDeepStrictEqual } from "node:util";
 import { appLinks } from "../../lib/app-links.js";
 import "../../connectors/index.js";
 import { bindConnector, getConnector } from "../../connectors/registry.js";
@@ -12,6 +13,7 @@ import {
 import type { AppContext } from "../../context.js";
 import { AppError, notFound } from "../../lib/errors.js";
 import { httpClientFor } from "../../lib/http-client.js";
+import { accountLimitsOf } from "../../shared/networks/limits.js";
 import { NETWORK_IDS, type NetworkId, PROFILES } from "../../shared/networks/profiles.js";
 import * as audit from "../audit/audit.service.js";
 import type { AuthUser } from "../auth/auth.service.js";
@@ -35,6 +37,7 @@ export function presentAccount(a: repo.AccountRow) {
     externalId: a.external_id,
     avatarUrl: a.avatar_url,
     settings: a.settings ?? {},
+    limits: accountLimitsOf(a.network, a.settings?.limits),
     status: a.status,
     statusReason: a.status_reason,
     statusChangedAt: a.status_changed_at?.toISOString() ?? null,
@@ -293,10 +296,16 @@ export async function check(ctx: AppContext, user: AuthUser, workspaceId: string
     try {
       const secrets = openSecrets(ctx, row);
       const r = await connector.validateCredentials(secrets);
-      if (r.ok && r.refreshed) {
-        await repo.update(ctx.db, workspaceId, accountId, {
-          credentials_enc: sealCredentials(ctx, accountId, r.refreshed),
-        });
+      if (r.ok && (r.refreshed || r.settings)) {
+        // Settings read again from the network (a Mastodon instance's limits) are merged into the stored ones.
+        const settings = r.settings ? { ...(row.settings ?? {}), ...r.settings } : undefined;
+        const changed = settings !== undefined && !isDeepStrictEqual(settings, row.settings ?? {});
+        if (r.refreshed || changed) {
+          await repo.update(ctx.db, workspaceId, accountId, {
+            ...(r.refreshed ? { credentials_enc: sealCredentials(ctx, accountId, r.refreshed) } : {}),
+            ...(changed ? { settings } : {}),
+          });
+        }
       }
       result = r.ok ? { ok: true, reason: null, temporary: false } : { ok: false, reason: r.reason, temporary: false };
     } catch (err) {

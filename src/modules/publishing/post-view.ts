@@ -1,6 +1,7 @@
 import type { AppContext } from "../../context.js";
 import type { Locale } from "../../db/schema.js";
 import { checkDraft, type DraftMedia } from "../../shared/networks/check.js";
+import { accountLimitsOf } from "../../shared/networks/limits.js";
 import { issueMessage } from "../../shared/networks/messages.js";
 import { NETWORK_IDS, type NetworkId } from "../../shared/networks/profiles.js";
 import * as media from "../media/media.service.js";
@@ -46,20 +47,28 @@ function draftMedia(m: MediaInfo): DraftMedia {
   };
 }
 
-/** Checks one target's content and translates the issues. */
+/**
+ * Checks one target's content and translates the issues. `accountLimits`: the account's stored limits
+ * (`settings.limits`, a Mastodon instance's), which replace the network's defaults where present.
+ */
 export function checkTarget(
   locale: Locale,
   network: string,
   content: { text: string; mediaIds: string[]; title?: string; thread?: boolean },
   mediaById: Map<string, MediaInfo>,
+  accountLimits?: unknown,
 ) {
   const items = content.mediaIds.map((id) => mediaById.get(id)).filter((m): m is MediaInfo => Boolean(m));
-  const result = checkDraft(networkOf(network), {
-    text: content.text,
-    ...(content.title === undefined ? {} : { title: content.title }),
-    ...(content.thread ? { thread: true } : {}),
-    media: items.map(draftMedia),
-  });
+  const result = checkDraft(
+    networkOf(network),
+    {
+      text: content.text,
+      ...(content.title === undefined ? {} : { title: content.title }),
+      ...(content.thread ? { thread: true } : {}),
+      media: items.map(draftMedia),
+    },
+    accountLimitsOf(network, accountLimits),
+  );
   return {
     network: result.network,
     length: result.length,
@@ -146,7 +155,7 @@ export async function presentPosts(ctx: AppContext, workspaceId: string, rows: r
         externalUrl: t.external_url,
         errorCode: t.error_code,
         errorMessage: t.error_message,
-        check: checkTarget(locale, t.network, effectiveContent(p, t), mediaById),
+        check: checkTarget(locale, t.network, effectiveContent(p, t), mediaById, t.account_limits),
       })),
   }));
 }

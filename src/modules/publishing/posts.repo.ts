@@ -210,6 +210,8 @@ export function listTargets(db: Db, workspaceId: string, postIds: string[]) {
       "post_targets.error_message",
       "social_accounts.display_name as account_name",
       "social_accounts.network",
+      // The account's own limits (a Mastodon instance's), for the target's checks: same row, same query.
+      sql<unknown>`social_accounts.settings -> 'limits'`.as("account_limits"),
     ])
     .where("post_targets.workspace_id", "=", workspaceId)
     .where("post_targets.post_id", "in", postIds)
@@ -277,12 +279,12 @@ export function targetStatuses(db: Db, workspaceId: string, postId: string) {
     .execute();
 }
 
-/** Accounts of this workspace among `ids`. */
+/** Accounts of this workspace among `ids` (with their own limits, `settings.limits`, for the checks). */
 export function findAccounts(db: Db, workspaceId: string, ids: string[]) {
   if (!ids.length) return Promise.resolve([]);
   return db
     .selectFrom("social_accounts")
-    .select(["id", "display_name", "network", "status"])
+    .select(["id", "display_name", "network", "status", sql<unknown>`settings -> 'limits'`.as("limits")])
     .where("workspace_id", "=", workspaceId)
     .where("id", "in", ids)
     .execute();

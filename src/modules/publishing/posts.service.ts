@@ -316,7 +316,7 @@ export async function checkUnsaved(
     return {
       accountId: t.account_id,
       accountName: account?.display_name ?? "",
-      ...checkTarget(locale, account?.network ?? "webhook", effectiveContent(post, t), mediaById),
+      ...checkTarget(locale, account?.network ?? "webhook", effectiveContent(post, t), mediaById, account?.limits),
     };
   });
   return { ok: results.every((r) => r.ok), targets: results };

@@ -249,7 +249,7 @@ export async function schedule(
 
   const mediaById = await mediaMap(ctx, workspaceId, [post], targets);
   const failing = targets
-    .map((t) => ({ t, check: checkTarget(locale, t.network, effectiveContent(post, t), mediaById) }))
+    .map((t) => ({ t, check: checkTarget(locale, t.network, effectiveContent(post, t), mediaById, t.account_limits) }))
     .filter(({ check }) => !check.ok)
     .map(({ t, check }) => ({
       targetId: t.id,
