@@ -12303,6 +12303,21 @@ export interface components {
         AccountStatusInput: "active" | "reconnect_needed" | "disabled";
         /** @enum {string} */
         NetworkIdInput: "webhook" | "bluesky" | "mastodon" | "x" | "linkedin" | "facebook" | "instagram" | "pinterest" | "youtube";
+        /** @description The account's own limits as its server publishes them (a Mastodon instance's, read when the account is connected, reconnected or checked). The composer's checks and scheduling use them in place of the network's defaults; a null field is not known, and the network's default applies. */
+        AccountLimitsInput: {
+            /** @description Characters per post (Mastodon: statuses.max_characters) */
+            maxCharacters: number | null;
+            /** @description What every URL counts in a text (Mastodon: characters_reserved_per_url) */
+            charactersReservedPerUrl: number | null;
+            /** @description Media per post (Mastodon: statuses.max_media_attachments) */
+            maxMediaAttachments: number | null;
+            /** @description Bytes per image (Mastodon: media_attachments.image_size_limit) */
+            imageSizeLimit: number | null;
+            /** @description Bytes per video (Mastodon: media_attachments.video_size_limit) */
+            videoSizeLimit: number | null;
+            /** @description Characters of alt text per media item (Mastodon: media_attachments.description_limit) */
+            descriptionLimit: number | null;
+        };
         /** @description A connected account. Credentials are never returned. */
         SocialAccountInput: {
             /** Format: uuid */
@@ -12316,6 +12331,8 @@ export interface components {
             settings: {
                 [key: string]: unknown;
             };
+            /** @description null for networks whose accounts have no limits of their own (all but Mastodon) */
+            limits: components["schemas"]["AccountLimitsInput"] | null;
             status: components["schemas"]["AccountStatusInput"];
             statusReason: string | null;
             statusChangedAt: string | null;
@@ -12343,6 +12360,8 @@ export interface components {
                 max: number;
                 counting: string;
                 required: boolean;
+                /** @description What every URL counts, where the network sets it */
+                urlLength?: number;
             };
             title?: {
                 max: number;
@@ -13333,6 +13352,21 @@ export interface components {
         AccountStatus: "active" | "reconnect_needed" | "disabled";
         /** @enum {string} */
         NetworkId: "webhook" | "bluesky" | "mastodon" | "x" | "linkedin" | "facebook" | "instagram" | "pinterest" | "youtube";
+        /** @description The account's own limits as its server publishes them (a Mastodon instance's, read when the account is connected, reconnected or checked). The composer's checks and scheduling use them in place of the network's defaults; a null field is not known, and the network's default applies. */
+        AccountLimits: {
+            /** @description Characters per post (Mastodon: statuses.max_characters) */
+            maxCharacters: number | null;
+            /** @description What every URL counts in a text (Mastodon: characters_reserved_per_url) */
+            charactersReservedPerUrl: number | null;
+            /** @description Media per post (Mastodon: statuses.max_media_attachments) */
+            maxMediaAttachments: number | null;
+            /** @description Bytes per image (Mastodon: media_attachments.image_size_limit) */
+            imageSizeLimit: number | null;
+            /** @description Bytes per video (Mastodon: media_attachments.video_size_limit) */
+            videoSizeLimit: number | null;
+            /** @description Characters of alt text per media item (Mastodon: media_attachments.description_limit) */
+            descriptionLimit: number | null;
+        };
         /** @description A connected account. Credentials are never returned. */
         SocialAccount: {
             /** Format: uuid */
@@ -13346,6 +13380,8 @@ export interface components {
             settings: {
                 [key: string]: unknown;
             };
+            /** @description null for networks whose accounts have no limits of their own (all but Mastodon) */
+            limits: components["schemas"]["AccountLimits"] | null;
             status: components["schemas"]["AccountStatus"];
             statusReason: string | null;
             statusChangedAt: string | null;
@@ -13373,6 +13409,8 @@ export interface components {
                 max: number;
                 counting: string;
                 required: boolean;
+                /** @description What every URL counts, where the network sets it */
+                urlLength?: number;
             };
             title?: {
                 max: number;

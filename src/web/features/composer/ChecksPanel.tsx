@@ -4,10 +4,26 @@ import { useTranslation } from "react-i18next";
 import { currentLanguage } from "../../i18n";
 import { type CheckResult, issueMessage, networkColor, networkLabel } from "../publishing/networks";
 
-/** The live counter and issues of one target, counted the way its network counts. */
-export function CheckSummary({ name, network, result }: { name: string; network: string; result: CheckResult | null }) {
+/**
+ * The live counter and issues of one target, counted the way its network counts. `instance`: the name of
+ * the server whose own limits the result follows (a Mastodon instance's), said in the counter's label.
+ */
+export function CheckSummary({
+  name,
+  network,
+  result,
+  instance = null,
+}: {
+  name: string;
+  network: string;
+  result: CheckResult | null;
+  instance?: string | null;
+}) {
   const { t } = useTranslation();
   if (!result) return null;
+  const counterLabel = instance
+    ? t("composer.checks.counterInstance", { length: result.length, max: result.max, instance })
+    : t("composer.checks.counter", { length: result.length, max: result.max, network: networkLabel(network) });
   const lang = currentLanguage();
   const ratio = Math.min(100, (result.length / result.max) * 100);
   const over = result.length > result.max;
@@ -33,11 +49,8 @@ export function CheckSummary({ name, network, result }: { name: string; network:
           size="sm"
           c={over ? "red.7" : "dimmed"}
           fw={over ? 700 : 400}
-          aria-label={t("composer.checks.counter", {
-            length: result.length,
-            max: result.max,
-            network: networkLabel(network),
-          })}
+          aria-label={counterLabel}
+          title={instance ? counterLabel : undefined}
         >
           {result.length} / {result.max}
         </Text>

@@ -27,7 +27,7 @@ import { checkFor, networkHasThreads } from "../publishing/networks";
 import { PostPreview } from "../publishing/PostPreview";
 import { keys, useAccounts, useCampaigns, useMedia, usePost, useTags } from "../publishing/publishing-api";
 import { StatusBadge } from "../publishing/StatusBadge";
-import type { Post } from "../publishing/types";
+import type { Post, SocialAccount } from "../publishing/types";
 import { dstStatus, nextQuarterLocal, postLocal } from "../publishing/zoned-time";
 import { useCurrentWorkspace } from "../workspaces/use-current-workspace";
 import { CheckSummary } from "./ChecksPanel";
@@ -101,7 +101,9 @@ function Composer({ post }: { post?: Post }) {
     const eff = effective(state, id);
     const items = eff.mediaIds.flatMap((m) => mediaById.get(m) ?? []);
     const thread = state.variants[id]?.options?.thread === true;
-    return { id, account, result: account ? checkFor(account.network, eff.body, items, { thread }) : null };
+    // The account's own limits (a Mastodon instance's) set the counter's maximum and the errors.
+    const result = account ? checkFor(account.network, eff.body, items, { thread, limits: account.limits }) : null;
+    return { id, account, result };
   });
   const blocking = checks.some((c) => c.result && !c.result.ok);
   const canEdit = ["owner", "manager", "editor"].includes(workspace.role);
@@ -300,6 +302,7 @@ function Composer({ post }: { post?: Post }) {
                               name={c.account.displayName}
                               network={c.account.network}
                               result={c.result}
+                              instance={instanceName(c.account)}
                             />
                           ),
                       )}
@@ -433,4 +436,19 @@ function Composer({ post }: { post?: Post }) {
       </Grid>
     </>
   );
+}
+
+/** The server whose own limits an account's checks follow (a Mastodon instance), by its title or host. */
+function instanceName(account: SocialAccount): string | null {
+  if (!account.limits?.maxCharacters) return null;
+  const { instanceTitle, instanceUrl } = account.settings;
+  if (typeof instanceTitle === "string" && instanceTitle.trim()) return instanceTitle;
+  if (typeof instanceUrl === "string") {
+    try {
+      return new URL(instanceUrl).host;
+    } catch {
+      // not an address: fall through
+    }
+  }
+  return account.handle?.split("@").at(-1) || null;
 }

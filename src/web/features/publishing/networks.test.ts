@@ -20,4 +20,14 @@ describe("composer checks and threads", () => {
     // Asking for a thread on Instagram changes nothing: its limit still blocks.
     expect(checkFor("instagram", "x".repeat(2300), [], { thread: true })?.ok).toBe(false);
   });
+
+  it("follows a Mastodon account's own limits: its counter's maximum and its errors", () => {
+    const text = `${"é".repeat(560)} Les coulisses 🥐`; // 576 characters
+    expect(checkFor("mastodon", text, [])).toMatchObject({ ok: false, max: 500 });
+    const glitch = checkFor("mastodon", text, [], { limits: { maxCharacters: 1000, maxMediaAttachments: null } });
+    expect(glitch).toMatchObject({ ok: true, length: 576, max: 1000 });
+    const small = checkFor("mastodon", "é".repeat(301), [], { limits: { maxCharacters: 300 } });
+    expect(small?.issues[0]).toMatchObject({ code: "text_too_long", params: { max: 300, over: 1 } });
+    expect(checkFor("mastodon", text, [], { limits: null })?.max).toBe(500);
+  });
 });

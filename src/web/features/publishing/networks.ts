@@ -1,9 +1,10 @@
 import { type CheckResult, checkDraft, type Draft, type DraftMedia } from "../../../shared/networks/check";
+import type { AccountLimits } from "../../../shared/networks/limits";
 import { issueMessage } from "../../../shared/networks/messages";
 import { type NetworkId, PROFILES } from "../../../shared/networks/profiles";
 import type { Media } from "./types";
 
-export type { CheckResult, NetworkId };
+export type { AccountLimits, CheckResult, NetworkId };
 export { issueMessage, PROFILES };
 
 /** A colour per network for the calendar and badges (Mantine colour names). */
@@ -51,13 +52,15 @@ export function networkHasThreads(network: string): boolean {
 
 /**
  * The shared checks for one network's version of a post (`thread`: the author asked for a thread, so a longer
- * text is split by the connector); null for a network without a profile.
+ * text is split by the connector; `limits`: the account's own limits, `SocialAccount.limits` — a Mastodon
+ * instance's characters, URL length, media count, sizes and alt text — in place of the network's defaults);
+ * null for a network without a profile.
  */
 export function checkFor(
   network: string,
   text: string,
   media: Media[],
-  options: { thread?: boolean } = {},
+  options: { thread?: boolean; limits?: AccountLimits | null } = {},
 ): CheckResult | null {
   if (!isKnownNetwork(network)) return null;
   const draft: Draft = {
@@ -75,5 +78,5 @@ export function checkFor(
       }),
     ),
   };
-  return checkDraft(network, draft);
+  return checkDraft(network, draft, options.limits);
 }
