@@ -88,6 +88,12 @@ const errorMessages: Record<Locale, Record<ErrorCode, string>> = {
     feed_unreachable: "Le flux n'a pas pu être récupéré : {reason}",
     opml_invalid: "Ce fichier OPML est illisible : exportez-le à nouveau depuis votre lecteur de flux.",
     full_text_failed: "Le texte intégral de l'article n'a pas pu être extrait ({reason}).",
+    remove_unsupported:
+      "Relais ne sait pas retirer une publication de {account} : supprimez-la directement sur le réseau.",
+    remove_account_not_active:
+      "Le compte {account} doit être reconnecté (ou réactivé) avant de retirer cette publication.",
+    remove_failed:
+      "Le réseau n'a pas retiré la publication de {account} : {reason}. Rien n'a changé dans Relais ; réessayez.",
     alert_query_invalid: "Requête d'alerte invalide (caractère {position}) : {problemFr}.",
   },
   en: {
@@ -167,6 +173,11 @@ const errorMessages: Record<Locale, Record<ErrorCode, string>> = {
     feed_unreachable: "The feed could not be fetched: {reason}",
     opml_invalid: "This OPML file cannot be read: export it again from your feed reader.",
     full_text_failed: "The article's full text could not be extracted ({reason}).",
+    remove_unsupported: "Relais cannot take a post of {account} down: delete it on the network itself.",
+    remove_account_not_active:
+      "The account {account} must be reconnected (or re-enabled) before this post can be taken down.",
+    remove_failed:
+      "The network did not take the post of {account} down: {reason}. Nothing changed in Relais; try again.",
     alert_query_invalid: "Invalid alert query (character {position}): {problemEn}.",
   },
 };

@@ -72,7 +72,10 @@ export type ErrorCode =
   | "not_a_feed"
   | "feed_unreachable"
   | "opml_invalid"
-  | "full_text_failed";
+  | "full_text_failed"
+  | "remove_unsupported"
+  | "remove_account_not_active"
+  | "remove_failed";
 
 const statusByCode: Record<ErrorCode, number> = {
   validation_failed: 400,
@@ -145,6 +148,9 @@ const statusByCode: Record<ErrorCode, number> = {
   feed_unreachable: 422,
   opml_invalid: 400,
   full_text_failed: 422,
+  remove_unsupported: 409,
+  remove_account_not_active: 409,
+  remove_failed: 502,
 };
 
 export class AppError extends Error {

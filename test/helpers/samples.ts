@@ -44,6 +44,9 @@ export const samples: Record<string, SampleFn> = {
   "POST /api/workspaces/:workspaceId/posts/:postId/targets/:targetId/republish": (i) => ({
     url: `/api/workspaces/${i.workspaceId}/posts/${i.postId}/targets/${i.targetId}/republish`,
   }),
+  "POST /api/workspaces/:workspaceId/posts/:postId/targets/:targetId/remove-from-network": (i) => ({
+    url: `/api/workspaces/${i.workspaceId}/posts/${i.postId}/targets/${i.targetId}/remove-from-network`,
+  }),
   "GET /api/workspaces/:workspaceId/crisis": (i) => ({ url: `/api/workspaces/${i.workspaceId}/crisis` }),
   "POST /api/workspaces/:workspaceId/crisis": (i) => ({
     url: `/api/workspaces/${i.workspaceId}/crisis`,

@@ -14,6 +14,11 @@ export class FakeNetwork {
   readonly calls: PublishRequest[] = [];
   script: Array<ConnectorError | Error | "ok" | "hang"> = [];
   lookupAnswer: PublishResult | null | "none" = "none";
+  /** External ids delete() was asked for, in order; scripted answers as for publish (absent = "ok"). */
+  readonly deleteCalls: string[] = [];
+  deleteScript: Array<ConnectorError | Error | "ok"> = [];
+  /** false: the connector has no delete() (a network Relais cannot take posts down from). */
+  canDelete = true;
   guaranteesIdempotency = false;
   delayMs = 0;
   private restore: () => void;
@@ -49,6 +54,16 @@ export class FakeNetwork {
         self.lookupAnswer === "none"
           ? undefined
           : async () => (self.lookupAnswer === "none" ? null : self.lookupAnswer),
+    });
+    Object.defineProperty(connector, "delete", {
+      get: () =>
+        self.canDelete
+          ? async (_account: unknown, externalId: string) => {
+              self.deleteCalls.push(externalId);
+              const next = self.deleteScript.shift() ?? "ok";
+              if (next instanceof Error) throw next;
+            }
+          : undefined,
     });
     this.restore = overrideConnector(connector);
   }

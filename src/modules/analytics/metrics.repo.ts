@@ -42,6 +42,7 @@ export async function postCandidates(
     ])
     .where("t.status", "=", "published")
     .where("t.external_id", "is not", null)
+    .where("t.removed_at", "is", null) // taken down from the network: nothing left to count
     .where("t.published_at", ">", new Date(now.getTime() - maxAgeMs))
     .where("a.status", "=", "active")
     .where("a.network", "in", networks)

@@ -175,7 +175,8 @@ export async function findInRange(
     ids as (select array_agg(id) as a from p),
     t as (
       select t.post_id,
-             json_agg(json_build_array(t.id, t.account_id, t.status, t.external_url, t.published_at,
+             json_agg(json_build_array(t.id, t.account_id, t.status,
+                      case when t.removed_at is null then t.external_url end, t.published_at,
                       t.error_code, t.error_message${metricColumns}) order by t.id) as targets
         from post_targets t ${metricJoin}
        where t.post_id = any((select a from ids)::uuid[])

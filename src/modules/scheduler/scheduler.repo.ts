@@ -248,6 +248,17 @@ export async function findTarget(db: Kysely<DB>, workspaceId: string, postId: st
     .executeTakeFirst();
 }
 
+/** Records that a published copy was deleted from its network (once: the first removal stays). */
+export async function markRemoved(db: Kysely<DB>, workspaceId: string, targetId: string, userId: string) {
+  await db
+    .updateTable("post_targets")
+    .set({ removed_at: new Date(), removed_by: userId, updated_at: new Date() })
+    .where("workspace_id", "=", workspaceId)
+    .where("id", "=", targetId)
+    .where("removed_at", "is", null)
+    .execute();
+}
+
 /** Counts of targets by status in a workspace, for the crisis switch's report. */
 export async function countTargets(db: Kysely<DB>, workspaceId: string) {
   const rows = await db

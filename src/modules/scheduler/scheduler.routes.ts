@@ -39,6 +39,23 @@ export async function schedulerRoutes(app: App, ctx: AppContext): Promise<void> 
     async (request) => service.republish(ctx, currentUser(request), request.params, request.locale),
   );
 
+  app.post(
+    "/api/workspaces/:workspaceId/posts/:postId/targets/:targetId/remove-from-network",
+    {
+      schema: {
+        tags,
+        summary: "Take a published copy down: delete it (a whole thread) from the network (editor+)",
+        description:
+          "Safe to repeat: a copy already gone counts as removed. The target keeps its history and gets `removedAt`. " +
+          "409 remove_unsupported when the network's connector cannot delete; 502 remove_failed when the network refuses " +
+          "(nothing changes in Relais).",
+        params: targetParams,
+        response: responses({ 200: targetSchema }),
+      },
+    },
+    async (request) => service.removeFromNetwork(ctx, currentUser(request), request.params, request.locale),
+  );
+
   app.get(
     "/api/workspaces/:workspaceId/crisis",
     {

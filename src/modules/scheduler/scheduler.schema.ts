@@ -40,6 +40,10 @@ export const targetSchema = z
     errorCode: z.string().nullable().meta({ description: "Why it failed, was missed or is unconfirmed" }),
     errorMessage: z.string().nullable().meta({ description: "The network's own words" }),
     explanation: z.string().nullable().meta({ description: "Our explanation of errorCode, in your language" }),
+    removedAt: z.iso
+      .datetime({ offset: true })
+      .nullable()
+      .meta({ description: "When the published copy was deleted from the network from Relais" }),
   })
   .meta({ id: "PostTargetDelivery" });
 

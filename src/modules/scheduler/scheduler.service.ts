@@ -1,6 +1,8 @@
+import { ConnectorError } from "../../connectors/types.js";
 import type { AppContext } from "../../context.js";
 import type { Locale } from "../../db/schema.js";
 import { AppError, notFound } from "../../lib/errors.js";
+import * as accounts from "../accounts/accounts.service.js";
 import * as audit from "../audit/audit.service.js";
 import type { AuthUser } from "../auth/auth.service.js";
 import { authorize } from "../workspaces/workspaces.service.js";
@@ -50,6 +52,7 @@ export function presentTarget(t: TargetRow, locale: Locale) {
     errorCode: t.error_code,
     errorMessage: t.error_message,
     explanation: explainPublishError(locale, t.error_code),
+    removedAt: t.removed_at?.toISOString() ?? null,
   };
 }
 
@@ -132,6 +135,48 @@ export async function republish(
     targetType: "post_target",
     targetId: t.id,
     data: { postId: t.post_id, account: t.account_name, from: moved },
+  });
+  return presentTarget(await loadTarget(ctx, ids.workspaceId, ids.postId, ids.targetId), locale);
+}
+
+/**
+ * "Take it down": deletes a published copy from its network (a thread: its later parts first, last to
+ * first, then the first part) and records when and by whom. Safe to repeat: a copy already gone counts as
+ * removed (connectors treat "not found" as done), and a target already marked removed is returned as is.
+ * A network refusal changes nothing in Relais (the user may try again); refused credentials also mark the
+ * account "reconnect needed".
+ */
+export async function removeFromNetwork(
+  ctx: AppContext,
+  user: AuthUser,
+  ids: { workspaceId: string; postId: string; targetId: string },
+  locale: Locale,
+) {
+  await authorize(ctx, user, ids.workspaceId, "posts.write");
+  const t = await loadTarget(ctx, ids.workspaceId, ids.postId, ids.targetId);
+  if (t.removed_at) return presentTarget(t, locale);
+  if (t.status !== "published" || !t.external_id) throw new AppError("target_state", { status: t.status });
+  if (t.account_status !== "active") throw new AppError("remove_account_not_active", { account: t.account_name });
+  const { connector, secrets } = await accounts.loadForPublishing(ctx, ids.workspaceId, t.account_id);
+  if (!connector.delete) throw new AppError("remove_unsupported", { account: t.account_name });
+  const parts = [...(t.thread_external_ids ?? [])].reverse();
+  try {
+    for (const externalId of [...parts, t.external_id]) await connector.delete(secrets, externalId);
+  } catch (err) {
+    if (!(err instanceof ConnectorError)) throw err;
+    if (err.kind === "auth_expired") {
+      await accounts.markReconnectNeeded(ctx, ids.workspaceId, t.account_id, err.networkMessage);
+    }
+    throw new AppError("remove_failed", { account: t.account_name, reason: err.networkMessage });
+  }
+  await repo.markRemoved(ctx.db, ids.workspaceId, t.id, user.id);
+  await audit.record(ctx, {
+    workspaceId: ids.workspaceId,
+    actorUserId: user.id,
+    action: "post.target_removed",
+    targetType: "post_target",
+    targetId: t.id,
+    data: { postId: t.post_id, account: t.account_name, url: t.external_url, parts: parts.length + 1 },
   });
   return presentTarget(await loadTarget(ctx, ids.workspaceId, ids.postId, ids.targetId), locale);
 }
