@@ -1,12 +1,13 @@
 import { Parser } from "htmlparser2";
 
 /**
- * The fallback for malformed XML (feedsmith refuses it): htmlparser2 in XML mode reads tag soup without
- * giving up (unclosed or mismatched tags, bare '&', a truncated document), and we write back well-formed XML
- * that feedsmith can read: text and attributes re-escaped (valid entity references kept as they are so
- * feedsmith still decodes &eacute; and friends), CDATA kept, mismatched end tags close the open elements
- * up to the matching one, a text-only element (title, link…) opening inside another closes it, stray end tags
- * dropped, everything still open closed at the end.
+ * Tag soup → well-formed XML. The feed parser no longer needs it (xml.ts reads malformed feeds directly with
+ * the same rules: LEAF and STRUCTURE below); it stays for tools that want a repaired document to hand to a
+ * strict XML parser. htmlparser2 in XML mode reads tag soup without giving up (unclosed or mismatched tags,
+ * bare '&', a truncated document), and we write back well-formed XML: text and attributes re-escaped (valid
+ * entity references kept as they are, so &eacute; and friends still decode), CDATA kept, mismatched end tags
+ * close the open elements up to the matching one, a text-only element (title, link…) opening inside another
+ * closes it, stray end tags dropped, everything still open closed at the end.
  */
 
 const ENTITY = /&(?!(?:#\d{1,7}|#x[0-9a-f]{1,6}|[a-z][a-z0-9]{1,31});)/gi;
@@ -21,9 +22,9 @@ function escapeAttr(s: string): string {
 
 const NAME = /^[A-Za-z_][\w.:-]*$/;
 /** Elements that never sit inside a text element: opening one there means the text element was left open. */
-const STRUCTURE = new Set(["item", "entry", "channel", "feed"]);
+export const STRUCTURE: ReadonlySet<string> = new Set(["item", "entry", "channel", "feed"]);
 /** Text-only feed elements: one of them opening while another is open means the other was left unclosed. */
-const LEAF = new Set([
+export const LEAF: ReadonlySet<string> = new Set([
   "title",
   "link",
   "description",

@@ -3,15 +3,15 @@ import { parseFeed as feedsmithParse } from "feedsmith";
 import { decodeBody } from "./charset.js";
 import { parseDate } from "./dates.js";
 import { type DiscoveredFeed, discoverFeeds } from "./discovery.js";
-import { repairXml } from "./lenient.js";
 import { escapeHtml, htmlToText, sanitizeHtml, textToHtml } from "./sanitize.js";
 import type { FeedEnclosure, FeedFormat, FeedItem, NormalizedFeed, ParseOptions } from "./types.js";
+import { attr, child, children, readXml, text, type XmlDocument, type XmlElement, type XmlKind } from "./xml.js";
 
 /**
  * Feed bytes → NormalizedFeed (src/modules/veille/feed/types.ts, docs/FEEDS.md).
  * 1. decode (charset.ts: BOM > HTTP charset > XML declaration, checked against the bytes);
- * 2. parse with feedsmith; when it refuses malformed XML, repair the XML with a lenient tokenizer
- *    (lenient.ts) and parse again, so whatever is readable is kept;
+ * 2. read XML with our lenient reader (xml.ts: htmlparser2's tokenizer in XML mode, an element tree; malformed
+ *    XML gives whatever is readable), JSON Feed with JSON.parse and feedsmith;
  * 3. normalise: plain-text titles, ISO dates, absolute links (feed URL, then xml:base on the feed, the entry
  *    and the content), sanitized HTML, namespaces (content:, dc:, media:, itunes:) folded in.
  * An HTML page is refused with kind "not_a_feed" and the feeds it declares in `details.feeds`.
@@ -85,37 +85,12 @@ function unwrapRedirect(url: URL): URL {
   return url;
 }
 
-function baseOf(node: unknown, parent: string | null): string | null {
-  const b = s(o(o(node).xml).base);
-  if (!b) return parent;
-  try {
-    return parent ? new URL(b.trim(), parent).toString() : new URL(b.trim()).toString();
-  } catch {
-    return parent;
-  }
-}
-
 function plain(v: unknown): string | null {
   return htmlToText(s(v) ?? null);
 }
 function plainText(v: unknown): string | null {
   const t = s(v)?.replace(/\s+/g, " ").trim();
   return t || null;
-}
-
-/** Atom text constructs: type text (escaped), html (escaped markup) or xhtml (inline markup). */
-function atomHtml(node: unknown, base: string | null): string | null {
-  const value = s(node);
-  if (!value) return null;
-  const type = (s(o(node).type) ?? "text").toLowerCase();
-  const b = baseOf(node, base) ?? undefined;
-  if (type === "text" || type === "text/plain") return textToHtml(value);
-  if (type === "html" || type === "xhtml" || type.includes("html")) return sanitizeHtml(value, b);
-  return null; // other media types (base64 payloads, out-of-line src)
-}
-function atomText(node: unknown): string | null {
-  const type = (s(o(node).type) ?? "text").toLowerCase();
-  return type === "text" || type === "text/plain" ? plainText(node) : plain(node);
 }
 
 function languageTag(v: unknown): string | null {
@@ -169,28 +144,6 @@ class Enclosures {
     }
     this.list.push({ url, type: t ?? null, length: len && len > 0 ? len : null });
   }
-  /** media:content, media:thumbnail, in media:group too. */
-  media(node: unknown) {
-    const m = o(node);
-    const groups = [m, ...a(m.groups).map(o)];
-    for (const g of groups) {
-      for (const c of a(g.contents).map(o)) {
-        this.add(c.url, c.type, c.fileSize, c.medium);
-        for (const t of a(c.thumbnails).map(o)) this.add(t.url, undefined, undefined, "image");
-      }
-    }
-    for (const g of groups) for (const t of a(g.thumbnails).map(o)) this.add(t.url, undefined, undefined, "image");
-  }
-}
-
-function mediaDescription(node: unknown): string | null {
-  const m = o(node);
-  for (const g of [m, ...a(m.groups).map(o), ...a(m.contents).map(o)]) {
-    const d = o(g.description);
-    const value = s(d);
-    if (value) return (s(d.type) ?? "plain") === "html" ? sanitizeHtml(value) : textToHtml(value);
-  }
-  return null;
 }
 
 function categories(...lists: unknown[][]): string[] {
@@ -238,113 +191,310 @@ function finishItem(item: Omit<FeedItem, "id">): Omit<FeedItem, "id"> {
   return item;
 }
 
+// ------------------------------------------------------------------------------------------- XML reading
+
+/** Everything the XML normalisers read from: the document and helpers over its element tree. */
+class Doc {
+  constructor(readonly xml: XmlDocument) {}
+  /** An element's text (comments removed, CDATA unwrapped, references decoded, trimmed), or undefined. */
+  t(el: XmlElement | undefined): string | undefined {
+    return text(this.xml, el);
+  }
+  /** The text of a child. */
+  c(el: XmlElement | undefined, name: string): string | undefined {
+    return text(this.xml, child(el, name));
+  }
+  /** The text of a child that never holds markup (a link, a date): what comes before a stray tag. */
+  bare(el: XmlElement | undefined, name: string): string | undefined {
+    const v = text(this.xml, child(el, name));
+    const lt = v ? v.indexOf("<") : -1;
+    return lt === -1 ? v : v?.slice(0, lt).trim() || undefined;
+  }
+  /** The texts of the children with that name. */
+  all(el: XmlElement | undefined, name: string): string[] {
+    const out: string[] = [];
+    for (const c of children(el, name)) {
+      const v = text(this.xml, c);
+      if (v) out.push(v);
+    }
+    return out;
+  }
+}
+
+/** The base for an element's relative links: its xml:base resolved against the parent's base. */
+function resolveBase(b: string | undefined, parent: string | null): string | null {
+  if (!b) return parent;
+  try {
+    return parent ? new URL(b, parent).toString() : new URL(b).toString();
+  } catch {
+    return parent;
+  }
+}
+function baseOf(el: XmlElement | undefined, parent: string | null): string | null {
+  return resolveBase(attr(el, "xml:base"), parent);
+}
+
+const XHTML_DIV = /^(?:[a-z][\w.-]*:)?div$/;
+
+/** The value of an Atom text construct or content, with its type and the base of its links. */
+function atomValue(d: Doc, el: XmlElement | undefined, base: string | null) {
+  if (!el) return null;
+  const type = (attr(el, "type") ?? "text").toLowerCase();
+  let elementBase = baseOf(el, base);
+  let value: string | undefined;
+  if (type === "xhtml" || type === "application/xhtml+xml") {
+    // Inline XHTML: the content of its wrapping <div> (with the div's xml:base), verbatim.
+    const src = d.xml.source;
+    const div = el.children.length === 1 ? (el.children[0] as XmlElement) : undefined;
+    if (
+      div &&
+      XHTML_DIV.test(div.name) &&
+      !src.slice(el.start, div.open).trim() &&
+      !src.slice(div.close, el.end).trim()
+    ) {
+      let inner = escapeCdata(src.slice(div.start, div.end));
+      const prefix = /^<([a-zA-Z][\w.-]*):/.exec(src.slice(div.open, div.start))?.[1];
+      if (prefix) inner = inner.replace(new RegExp(`(</?)${prefix.replace(/\./g, "\\.")}:`, "g"), "$1");
+      value = inner.trim() || undefined;
+      elementBase = baseOf(div, elementBase);
+    } else {
+      const whole = escapeCdata(src.slice(el.start, el.end));
+      value = /^\s*<(?:[a-zA-Z][\w.-]*:)?div[\s/>]/.test(whole) ? whole.trim() || undefined : d.t(el);
+    }
+  } else value = d.t(el);
+  return value ? { value, type, base: elementBase } : null;
+}
+
+function escapeCdata(s: string): string {
+  if (!s.includes("<![CDATA[")) return s;
+  return s.replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, (_, content: string) =>
+    content.replace(/&/g, "&amp;").replace(/</g, "&lt;"),
+  );
+}
+
+/** Atom text constructs as HTML: type text (escaped), html (escaped markup) or xhtml (inline markup). */
+function atomHtml(d: Doc, el: XmlElement | undefined, base: string | null): string | null {
+  const v = atomValue(d, el, base);
+  if (!v) return null;
+  if (v.type === "text" || v.type === "text/plain") return textToHtml(v.value);
+  if (v.type === "html" || v.type === "xhtml" || v.type.includes("html"))
+    return sanitizeHtml(v.value, v.base ?? undefined);
+  return null; // other media types (base64 payloads, out-of-line src)
+}
+/** Atom text constructs as plain text. */
+function atomText(d: Doc, el: XmlElement | undefined): string | null {
+  const v = atomValue(d, el, null);
+  if (!v) return null;
+  return v.type === "text" || v.type === "text/plain" ? plainText(v.value) : plain(v.value);
+}
+
+/** media:content, media:thumbnail (in media:group too) as enclosures. */
+function mediaEnclosures(enclosures: Enclosures, el: XmlElement) {
+  const groups = [el, ...children(el, "media:group")];
+  for (const g of groups)
+    for (const c of children(g, "media:content")) {
+      enclosures.add(attr(c, "url"), attr(c, "type"), attr(c, "filesize"), attr(c, "medium"));
+      for (const t of children(c, "media:thumbnail")) enclosures.add(attr(t, "url"), undefined, undefined, "image");
+    }
+  for (const g of groups)
+    for (const t of children(g, "media:thumbnail")) enclosures.add(attr(t, "url"), undefined, undefined, "image");
+}
+
+/** The first media:description: the element's own, then its media:group's, then its media:content's. */
+function mediaDescription(d: Doc, el: XmlElement): string | null {
+  for (const g of [el, ...children(el, "media:group"), ...children(el, "media:content")]) {
+    const desc = child(g, "media:description");
+    const value = d.t(desc);
+    if (value) return attr(desc, "type") === "html" ? sanitizeHtml(value) : textToHtml(value);
+  }
+  return null;
+}
+
+/** A non-empty date text: the first of the elements present (a later one is not tried when it is garbage). */
+function dateText(d: Doc, el: XmlElement, ...names: string[]): string | null {
+  for (const name of names) {
+    const v = d.bare(el, name);
+    if (v) return parseDate(v);
+  }
+  return null;
+}
+
+/** An Atom link: href (or its text, in old feeds), rel, type. */
+function atomLinks(d: Doc, el: XmlElement, name: string) {
+  return children(el, name).map((l) => ({
+    el: l,
+    href: attr(l, "href") ?? d.t(l),
+    rel: attr(l, "rel"),
+    type: attr(l, "type"),
+    length: attr(l, "length"),
+  }));
+}
+type AtomLink = ReturnType<typeof atomLinks>[number];
+
 // ---------------------------------------------------------------------------------------------- RSS, RDF
 
-function rssItem(raw: unknown, feedBase: string | null): FeedItem {
-  const it = o(raw);
+function rssItem(d: Doc, it: XmlElement, feedBase: string | null): FeedItem {
   const base = baseOf(it, feedBase);
-  const guid = o(it.guid);
-  const guidValue = s(it.guid)?.trim();
-  const guidLink = guidValue && guid.isPermaLink !== false && /^https?:\/\//i.test(guidValue) ? guidValue : undefined;
-  const atomLinks = a(o(it.atom).links).map(o);
-  const dc = o(it.dc);
-  const dcterms = o(it.dcterms);
-  const itunes = o(it.itunes);
+  const guid = child(it, "guid");
+  const guidValue = d.t(guid);
+  const permalink = !/^\s*false\s*$/i.test(attr(guid, "ispermalink") ?? "");
+  const guidLink = guidValue && permalink && /^https?:\/\//i.test(guidValue) ? guidValue : undefined;
   const link = absoluteUrl(
-    first(s(it.link), guidLink, s(atomLinks.find((l) => !l.rel || l.rel === "alternate")?.href)),
+    first(
+      d.bare(it, "link"),
+      guidLink,
+      atomLinks(d, it, "atom:link").find((l) => !l.rel || l.rel === "alternate")?.href,
+    ),
     base,
   );
   const enclosures = new Enclosures(base);
-  for (const e of a(it.enclosures).map(o)) enclosures.add(e.url, e.type, e.length);
-  enclosures.media(it.media);
-  if (itunes.image) enclosures.add(s(o(itunes.image).href) ?? s(itunes.image), undefined, undefined, "image");
+  for (const e of children(it, "enclosure")) enclosures.add(attr(e, "url"), attr(e, "type"), attr(e, "length"));
+  mediaEnclosures(enclosures, it);
+  const itunesImage = child(it, "itunes:image");
+  if (itunesImage) enclosures.add(attr(itunesImage, "href") ?? d.t(itunesImage), undefined, undefined, "image");
   const b = base ?? undefined;
+  const keywords = d.c(it, "media:keywords");
   const item = finishItem({
-    title: first(plain(it.title), plain(a(dc.titles)[0]), plain(itunes.title)),
+    title: first(plain(d.c(it, "title")), plain(d.c(it, "dc:title")), plain(d.c(it, "itunes:title"))),
     link,
-    published: first(parseDate(s(it.pubDate)), parseDate(s(a(dc.dates)[0])), parseDate(s(dcterms.issued))),
-    updated: first(parseDate(s(dcterms.modified)), parseDate(s(o(it.atom).updated))),
-    author: first(names(a(dc.creators)), authorText(s(it.authors) ?? s(a(it.authors)[0])), authorText(itunes.author)),
+    published: first(dateText(d, it, "pubdate"), dateText(d, it, "dc:date"), dateText(d, it, "dcterms:issued")),
+    updated: first(dateText(d, it, "dcterms:modified"), dateText(d, it, "atom:updated", "atom:modified")),
+    author: first(names(d.all(it, "dc:creator")), authorText(d.c(it, "author")), authorText(d.c(it, "itunes:author"))),
     summary: first(
-      sanitizeHtml(s(it.description), b),
-      sanitizeHtml(s(a(dc.descriptions)[0]), b),
-      textToHtml(s(itunes.summary)),
-      textToHtml(s(itunes.subtitle)),
-      mediaDescription(it.media),
+      sanitizeHtml(d.c(it, "description"), b),
+      sanitizeHtml(d.c(it, "dc:description"), b),
+      textToHtml(d.c(it, "itunes:summary")),
+      textToHtml(d.c(it, "itunes:subtitle")),
+      mediaDescription(d, it),
     ),
-    content: sanitizeHtml(s(o(it.content).encoded), b),
-    categories: categories(a(it.categories), a(dc.subjects), a(o(it.media).keywords)),
+    content: sanitizeHtml(d.c(it, "content:encoded"), b),
+    categories: categories(
+      d.all(it, "category"),
+      d.all(it, "dc:subject"),
+      keywords ? keywords.split(",").map((k) => k.trim()) : [],
+    ),
     enclosures: enclosures.list,
   });
-  return withId(first(guidValue, s(o(it.rdf).about)), item);
+  return withId(first(guidValue, attr(it, "about"), attr(it, "rdf:about")), item);
 }
 
-function rssFeed(feed: Node, format: FeedFormat, url: string | null): NormalizedFeed {
-  const dc = o(feed.dc);
+/** RSS 1.0 / 0.90: the items are the channel's siblings, in the order of the channel's rdf:Seq when it has one. */
+function rdfItems(root: XmlElement, channel: XmlElement | undefined): XmlElement[] {
+  const items = children(root, "item");
+  if (!items.length) return children(channel, "item");
+  const list = child(channel, "items");
+  const seq = child(list, "seq") ?? child(list, "rdf:seq");
+  const refs = [...children(seq, "li"), ...children(seq, "rdf:li")]
+    .map((li) => attr(li, "resource") ?? attr(li, "rdf:resource"))
+    .filter((r): r is string => Boolean(r));
+  if (!refs.length) return items;
+  const about = (el: XmlElement) => attr(el, "about") ?? attr(el, "rdf:about");
+  const ordered = refs.map((r) => items.find((it) => about(it) === r)).filter((it): it is XmlElement => Boolean(it));
+  return ordered.length ? ordered : items;
+}
+
+function rssFeed(d: Doc, root: XmlElement, kind: XmlKind, format: FeedFormat, url: string | null): NormalizedFeed {
+  const channel = root.name === "channel" ? root : (child(root, "channel") ?? root);
   const channelLink = first(
-    s(feed.link),
-    s(
-      a(o(feed.atom).links)
-        .map(o)
-        .find((l) => l.rel === "alternate")?.href,
-    ),
+    d.bare(channel, "link"),
+    atomLinks(d, channel, "atom:link").find((l) => l.rel === "alternate")?.href,
   );
-  const base = baseOf(feed, first(url, absoluteUrl(channelLink)));
-  const items = a(feed.items).map((it) => rssItem(it, base));
+  const rootBase = baseOf(root, first(url, absoluteUrl(channelLink)));
+  const base = channel === root ? rootBase : baseOf(channel, rootBase);
+  const itemElements =
+    kind === "rdf"
+      ? rdfItems(root, channel)
+      : children(channel, "item").length || channel === root
+        ? children(channel, "item")
+        : children(root, "item");
   return {
     format,
-    title: first(plain(feed.title), plain(a(dc.titles)[0])),
+    title: first(plain(d.c(channel, "title")), plain(d.c(channel, "dc:title"))),
     link: absoluteUrl(channelLink, base),
-    description: first(plain(feed.description), plain(a(dc.descriptions)[0]), plain(o(feed.itunes).summary)),
-    language: first(languageTag(feed.language), languageTag(a(dc.languages)[0]), languageTag(o(feed.xml).lang)),
-    updated: first(parseDate(s(feed.lastBuildDate)), parseDate(s(feed.pubDate)), parseDate(s(a(dc.dates)[0]))),
-    items,
+    description: first(
+      plain(d.c(channel, "description")),
+      plain(d.c(channel, "dc:description")),
+      plain(d.c(channel, "itunes:summary")),
+    ),
+    language: first(
+      languageTag(d.c(channel, "language")),
+      languageTag(d.c(channel, "dc:language")),
+      languageTag(attr(root, "xml:lang")),
+      languageTag(attr(channel, "xml:lang")),
+    ),
+    updated: first(
+      dateText(d, channel, "lastbuilddate"),
+      dateText(d, channel, "pubdate"),
+      dateText(d, channel, "dc:date"),
+    ),
+    items: itemElements.filter((it) => it.children.length || it.attrs).map((it) => rssItem(d, it, base)),
   };
 }
 
 // ---------------------------------------------------------------------------------------------------- Atom
 
-function atomLink(links: Node[], base: string | null): string | null {
+function atomLink(links: AtomLink[], base: string | null): string | null {
   const alternates = links.filter((l) => !l.rel || l.rel === "alternate");
-  const html = alternates.find((l) => !l.type || /html/i.test(s(l.type) ?? "")) ?? alternates[0];
-  return absoluteUrl(s(html?.href), baseOf(html, base));
+  const html = alternates.find((l) => !l.type || /html/i.test(l.type)) ?? alternates[0];
+  return html ? absoluteUrl(html.href, baseOf(html.el, base)) : null;
 }
 
-function atomEntry(raw: unknown, feedBase: string | null, feedAuthors: string | null): FeedItem {
-  const e = o(raw);
+/** Atom persons: their names. */
+function personNames(d: Doc, el: XmlElement, name: string): string[] {
+  const out: string[] = [];
+  for (const p of children(el, name)) {
+    const n = d.c(p, "name");
+    if (n) out.push(n);
+  }
+  return out;
+}
+
+function atomEntry(d: Doc, e: XmlElement, feedBase: string | null, feedAuthors: string | null): FeedItem {
   const base = baseOf(e, feedBase);
-  const links = a(e.links).map(o);
+  const links = atomLinks(d, e, "link");
   const enclosures = new Enclosures(base);
-  for (const l of links.filter((l) => l.rel === "enclosure")) enclosures.add(l.href, l.type, l.length);
-  enclosures.media(e.media);
-  const itunes = o(e.itunes);
-  const dc = o(e.dc);
+  for (const l of links) if (l.rel === "enclosure") enclosures.add(l.href, l.type, l.length);
+  mediaEnclosures(enclosures, e);
   const item = finishItem({
-    title: atomText(e.title),
+    title: atomText(d, child(e, "title")),
     link: atomLink(links, base),
-    published: first(parseDate(s(e.published)), parseDate(s(a(dc.dates)[0]))),
-    updated: parseDate(s(e.updated)),
-    author: first(names(a(e.authors)), names(a(dc.creators)), feedAuthors, authorText(itunes.author)),
-    summary: first(atomHtml(e.summary, base), textToHtml(s(itunes.summary)), mediaDescription(e.media)),
-    content: atomHtml(e.content, base),
-    categories: categories(a(e.categories), a(dc.subjects)),
+    published: first(dateText(d, e, "published", "issued", "created"), dateText(d, e, "dc:date")),
+    updated: dateText(d, e, "updated", "modified"),
+    author: first(
+      names(personNames(d, e, "author")),
+      names(d.all(e, "dc:creator")),
+      feedAuthors,
+      authorText(d.c(e, "itunes:author")),
+    ),
+    summary: first(
+      atomHtml(d, child(e, "summary"), base),
+      textToHtml(d.c(e, "itunes:summary")),
+      mediaDescription(d, e),
+    ),
+    content: atomHtml(d, child(e, "content"), base),
+    categories: categories(
+      children(e, "category").map((c) => attr(c, "label") ?? attr(c, "term")),
+      d.all(e, "dc:subject"),
+    ),
     enclosures: enclosures.list,
   });
-  return withId(s(e.id), item);
+  return withId(d.c(e, "id"), item);
 }
 
-function atomFeed(feed: Node, format: FeedFormat, url: string | null): NormalizedFeed {
-  const links = a(feed.links).map(o);
+function atomFeed(d: Doc, feed: XmlElement, format: FeedFormat, url: string | null): NormalizedFeed {
+  const links = atomLinks(d, feed, "link");
   const base = baseOf(feed, url ?? atomLink(links, null));
-  const authors = names(a(feed.authors));
+  const authors = names(personNames(d, feed, "author"));
   return {
     format,
-    title: atomText(feed.title),
+    title: atomText(d, child(feed, "title")),
     link: atomLink(links, base),
-    description: first(atomText(feed.subtitle), atomText(feed.tagline)),
-    language: first(languageTag(o(feed.xml).lang), languageTag(a(o(feed.dc).languages)[0])),
-    updated: parseDate(s(feed.updated)),
-    items: a(feed.entries).map((e) => atomEntry(e, base, authors)),
+    description: atomText(d, child(feed, "subtitle") ?? child(feed, "tagline")),
+    language: first(languageTag(attr(feed, "xml:lang")), languageTag(d.c(feed, "dc:language"))),
+    updated: dateText(d, feed, "updated", "modified"),
+    items: children(feed, "entry")
+      .filter((e) => e.children.length)
+      .map((e) => atomEntry(d, e, base, authors)),
   };
 }
 
@@ -406,10 +556,13 @@ function xmlFormat(root: { name: string; tag: string } | null, kind: string): Fe
   return v?.startsWith("0.9") ? "rss0.9x" : v === "1.0" ? "rss1.0" : "rss2.0";
 }
 
-function normalize(format: string, feed: Node, root: { name: string; tag: string } | null, url: string | null) {
-  if (format === "rss" || format === "rdf") return rssFeed(feed, xmlFormat(root, format), url);
-  if (format === "atom") return atomFeed(feed, xmlFormat(root, "atom"), url);
-  return jsonFeed(feed, /version\/1\.1/.test(root?.tag ?? "") ? "json1.1" : "json1.0", url);
+/** The kind of XML feed a root element name announces (a namespace prefix allowed), or null. */
+function xmlKind(name: string): XmlKind | null {
+  const local = name.toLowerCase().replace(/^[\w.-]+:/, "");
+  if (local === "rss" || local === "channel") return "rss";
+  if (local === "feed") return "atom";
+  if (local === "rdf") return "rdf";
+  return null;
 }
 
 function looksLikeHtml(text: string, root: { name: string } | null, contentType?: string): boolean {
@@ -443,7 +596,7 @@ export function parseFeed(input: Buffer | string, opts: ParseOptions = {}): Norm
     } catch {
       parsed = { format: "json", feed: json };
     }
-    return normalize("json", o(parsed.feed), { name: "json", tag: version }, url);
+    return jsonFeed(o(parsed.feed), /version\/1\.1/.test(version) ? "json1.1" : "json1.0", url);
   }
 
   const root = rootTag(start);
@@ -455,19 +608,26 @@ export function parseFeed(input: Buffer | string, opts: ParseOptions = {}): Norm
     });
   }
   if (!start.startsWith("<")) throw new FeedParseError("unreadable", "The document is neither XML nor JSON");
-  if (root && !/^(rss|feed|([\w-]+:)?rdf|channel)$/i.test(root.name))
+  if (root && !xmlKind(root.name))
     throw new FeedParseError("not_a_feed", `The document is XML but not a feed (root element <${root.name}>)`);
 
-  let parsed: { format: string; feed: unknown } | null = null;
-  try {
-    parsed = feedsmithParse(start) as { format: string; feed: unknown };
-  } catch {
-    try {
-      parsed = feedsmithParse(repairXml(start)) as { format: string; feed: unknown };
-    } catch {
-      parsed = null;
-    }
+  // Without a readable root start tag in the prolog (odd prolog, truncated tag), the tree tells.
+  let kind = root ? xmlKind(root.name) : null;
+  let xml = readXml(start, kind ?? "rss");
+  const top = xml.root;
+  if (!top) throw new FeedParseError("unreadable", "The feed is malformed beyond repair");
+  if (!kind) {
+    kind = xmlKind(top.name);
+    if (!kind)
+      throw new FeedParseError("not_a_feed", `The document is XML but not a feed (root element <${top.name}>)`);
+    if (kind !== "rss") xml = readXml(start, kind);
   }
-  if (!parsed) throw new FeedParseError("unreadable", "The feed is malformed beyond repair");
-  return normalize(parsed.format, o(parsed.feed), root, url);
+  const el = xml.root as XmlElement;
+  const tag = root ?? { name: el.name, tag: start.slice(el.open, el.start) };
+  const d = new Doc(xml);
+  if (kind === "atom") return atomFeed(d, el, xmlFormat(tag, "atom"), url);
+  // RSS needs a channel (or, in RSS 1.0 and tag soup, items): an <rss> with neither is no feed.
+  if (el.name !== "channel" && !child(el, "channel") && !child(el, "item"))
+    throw new FeedParseError("unreadable", "The feed is malformed beyond repair");
+  return rssFeed(d, el, kind, xmlFormat(tag, kind), url);
 }
