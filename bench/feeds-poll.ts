@@ -4,9 +4,12 @@
 // Pass 2: conditional GETs — 90 % answer 304, 10 % changed (3 new items each).
 // Measures wall time per pass and peak RSS / heap of the polling process (the server runs in a child
 // process so it is not counted). Target: 2,000 feeds in ≤ 60 s.
-// Options: --only=pglite|postgres, --feeds=N, --hosts=N. PostgreSQL: BENCH_PG_ADMIN_URL (default local trust).
+// Options: --only=pglite|postgres, --feeds=N, --hosts=N, --sql-stats (PGlite: time per statement shape, the
+// connection is serialised so these add up to the database's share of the wall time), --cpu-prof=DIR (one
+// V8 CPU profile per pass). PostgreSQL: BENCH_PG_ADMIN_URL (default local trust).
 import { fork } from "node:child_process";
 import fs from "node:fs";
+import { Session } from "node:inspector/promises";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
@@ -25,6 +28,8 @@ const option = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.s
 const ONLY = option("only");
 const FEEDS = Number(option("feeds") ?? 2000);
 const HOSTS = Number(option("hosts") ?? 100);
+const SQL_STATS = args.includes("--sql-stats");
+const CPU_PROF = option("cpu-prof");
 const PG_ADMIN_URL = process.env.BENCH_PG_ADMIN_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const PG_DB = "relais_bench_feeds_poll";
 
@@ -156,6 +161,39 @@ function memorySampler() {
   };
 }
 
+/** PGlite only: wraps the connection's query() to sum the time per statement shape. */
+function sqlStats(ctx: Awaited<ReturnType<typeof createContext>>) {
+  const pglite = ctx.database.pglite;
+  const stats = new Map<string, { n: number; ms: number }>();
+  if (!pglite) return { take: () => [] as string[] };
+  const query = pglite.query.bind(pglite);
+  pglite.query = (async (text: string, ...rest: unknown[]) => {
+    const t = performance.now();
+    try {
+      return await (query as (...a: unknown[]) => Promise<unknown>)(text, ...rest);
+    } finally {
+      const key = text.replace(/\s+/g, " ").replace(/\$\d+/g, "?").slice(0, 90);
+      const s = stats.get(key) ?? { n: 0, ms: 0 };
+      s.n++;
+      s.ms += performance.now() - t;
+      stats.set(key, s);
+    }
+  }) as typeof pglite.query;
+  return {
+    take() {
+      const rows = [...stats].sort((a, b) => b[1].ms - a[1].ms);
+      const total = rows.reduce((sum, [, s]) => sum + s.ms, 0);
+      stats.clear();
+      return [
+        `sql total ${Math.round(total)} ms in ${rows.reduce((n, [, s]) => n + s.n, 0)} statements`,
+        ...rows
+          .slice(0, 15)
+          .map(([k, s]) => `${String(Math.round(s.ms)).padStart(7)} ms ${String(s.n).padStart(6)}×  ${k}`),
+      ];
+    },
+  };
+}
+
 async function runEngine(engine: "pglite" | "postgres") {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "relais-bench-poll-"));
   let admin: pg.Client | undefined;
@@ -182,6 +220,13 @@ async function runEngine(engine: "pglite" | "postgres") {
   );
   const ctx = await createContext(config, { logger: pino({ level: "silent" }) });
   const server = await startServer();
+  const sqlStat = SQL_STATS ? sqlStats(ctx) : undefined;
+  const profiler = CPU_PROF ? new Session() : undefined;
+  if (profiler) {
+    profiler.connect();
+    await profiler.post("Profiler.enable");
+    fs.mkdirSync(CPU_PROF as string, { recursive: true });
+  }
   try {
     const user = await auth.createUser(ctx, {
       email: "bench@relais.test",
@@ -204,11 +249,17 @@ async function runEngine(engine: "pglite" | "postgres") {
           .updateTable("feeds")
           .set({ next_fetch_at: new Date(Date.now() - 1000) })
           .execute();
+      sqlStat?.take();
+      if (profiler) await profiler.post("Profiler.start");
       const mem = memorySampler();
       const t0 = performance.now();
       const stats = await pollDueFeeds(ctx, { budgetMs: 10 * 60_000 });
       const seconds = (performance.now() - t0) / 1000;
       const peak = mem.stop();
+      if (profiler) {
+        const { profile } = await profiler.post("Profiler.stop");
+        fs.writeFileSync(path.join(CPU_PROF as string, `${engine}-pass${pass}.cpuprofile`), JSON.stringify(profile));
+      }
       const row = {
         engine,
         pass,
@@ -226,6 +277,7 @@ async function runEngine(engine: "pglite" | "postgres") {
       for (const k of Object.keys(ingestTimings)) ingestTimings[k as keyof typeof ingestTimings] = 0;
       passes.push(row);
       console.log(JSON.stringify(row));
+      if (sqlStat) console.log(sqlStat.take().join("\n"));
     }
     const stories = await ctx.db
       .selectFrom("stories")
@@ -234,6 +286,7 @@ async function runEngine(engine: "pglite" | "postgres") {
     console.log(JSON.stringify({ engine, stories: Number(stories.n) }));
     return passes;
   } finally {
+    profiler?.disconnect();
     server.stop();
     await closeContext(ctx);
     fs.rmSync(dataDir, { recursive: true, force: true });

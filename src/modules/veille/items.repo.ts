@@ -35,37 +35,6 @@ export function searchCondition(q: string, language?: string | null): RawBuilder
     and i.search @@ (case i.language when 'fr' then ${fr} when 'en' then ${en} else ${simple} end)`;
 }
 
-export interface Known {
-  guid: string;
-  feed_id: string;
-  link: string | null;
-  content_hash: string;
-}
-
-/** Items of the workspace already known by guid (in this feed), link or content hash. */
-export async function findKnown(
-  db: Db,
-  workspaceId: string,
-  feedId: string,
-  guids: string[],
-  links: string[],
-  hashes: string[],
-): Promise<Known[]> {
-  if (!guids.length) return [];
-  // Three index lookups (feed_items_guid_key, _link_idx, _hash_idx) rather than one OR the planner may
-  // answer with a scan of the workspace's items.
-  const { rows } = await sql<Known>`
-    select guid, feed_id, link, content_hash from feed_items
-     where feed_id = ${feedId} and guid = any(${guids}::text[])
-    union all
-    select guid, feed_id, link, content_hash from feed_items
-     where workspace_id = ${workspaceId} and link = any(${links}::text[]) and link is not null
-    union all
-    select guid, feed_id, link, content_hash from feed_items
-     where workspace_id = ${workspaceId} and content_hash = any(${hashes}::text[])`.execute(db);
-  return rows;
-}
-
 export interface NewItem {
   guid: string;
   link: string | null;
@@ -109,6 +78,12 @@ export async function insertItems(
     .execute();
 }
 
+// ---- ingestion: one lookup and one insert per fetched feed ----
+//
+// On PGlite every statement costs a turn of the single shared connection (and a WAL write when it commits),
+// whatever it does: a fetched feed costs two statements (lookupForIngest, insertIngested) in one
+// transaction, whatever the number of items, the number of duplicates or of story joins.
+
 export interface StoryCandidate {
   id: string;
   title: string;
@@ -118,73 +93,177 @@ export interface StoryCandidate {
   story_bands: number[];
 }
 
+/** What ingestion needs to know of a fetched entry before storing it. */
+export interface LookupEntry {
+  guid: string;
+  link: string | null;
+  content_hash: string;
+  story_bands: number[];
+}
+
+export interface IngestLookup {
+  /** Indexes (into the entries) of those already stored: same guid in this feed, or same link or content hash in the workspace. */
+  known: Set<number>;
+  /** Items of other feeds sharing a MinHash band with an entry not yet stored, published within the window. */
+  candidates: StoryCandidate[];
+}
+
 /**
- * Items of other feeds sharing at least one MinHash band, within the time window. The workspace and date
- * conditions are written so that no btree index matches them (a cast, an added interval): the planner then
- * always answers with the GIN index on story_bands — without statistics (PGlite) it otherwise walked the
- * workspace's recent-items index and filtered every row of the window, once per fetched feed; sequential
- * scans are turned off for the statement for the same reason.
+ * One statement for a whole fetched batch: which entries are already stored (three index probes per entry,
+ * guid in the feed then link then content hash in the workspace), and the story candidates of the others
+ * (items of other feeds sharing at least one MinHash band, within the time window).
+ *
+ * The candidate conditions are written so that no btree index matches them (a cast, an added interval) and
+ * sequential scans are off for the transaction: the planner then always answers with the GIN index on
+ * story_bands — without statistics (PGlite has no autovacuum) it otherwise walked the workspace's
+ * recent-items index, or scanned the table, once per fetched feed. Must run in a transaction (`set local`).
  */
-export async function storyCandidates(
+export async function lookupForIngest(
+  trx: Transaction<DB>,
+  workspaceId: string,
+  feedId: string,
+  entries: LookupEntry[],
+  window: { from: Date; to: Date },
+): Promise<IngestLookup> {
+  const known = new Set<number>();
+  if (!entries.length) return { known, candidates: [] };
+  const bandItem: number[] = [];
+  const bands: number[] = [];
+  entries.forEach((e, i) => {
+    for (const b of e.story_bands) {
+      bandItem.push(i);
+      bands.push(b);
+    }
+  });
+  await sql`set local enable_seqscan = off`.execute(trx);
+  const { rows } = await sql<{ known: number | null } & StoryCandidate>`
+    with e as (
+      select * from unnest(${entries.map((_, i) => i)}::integer[], ${entries.map((e) => e.guid)}::text[],
+                           ${entries.map((e) => e.link)}::text[], ${entries.map((e) => e.content_hash)}::text[])
+                 as e(i, guid, link, hash)),
+    -- three index probes (feed_items_guid_key, _link_idx, _hash_idx); written as correlated EXISTS the
+    -- planner (PostgreSQL 18) hashes every link and hash of the workspace instead
+    s as (
+      select f.guid, null::text as link, null::text as hash from feed_items f
+       where f.feed_id = ${feedId} and f.guid = any(${entries.map((e) => e.guid)}::text[])
+      union all
+      select null, f.link, null from feed_items f
+       where f.workspace_id = ${workspaceId} and f.link = any(${entries.flatMap((e) => (e.link ? [e.link] : []))}::text[])
+         and f.link is not null
+      union all
+      select null, null, f.content_hash from feed_items f
+       where f.workspace_id = ${workspaceId} and f.content_hash = any(${entries.map((e) => e.content_hash)}::text[])),
+    k as (
+      select e.i from e
+       where e.guid in (select guid from s) or e.link in (select link from s) or e.hash in (select hash from s)),
+    b as (
+      select array_agg(distinct b.band) as bands from unnest(${bandItem}::integer[], ${bands}::integer[]) as b(i, band)
+       where b.i not in (select i from k))
+    select k.i as known, null::uuid as id, null::text as title, null::uuid as story_id, null::uuid as feed_id,
+           null::timestamptz as published_at, null::integer[] as story_bands
+      from k
+    union all
+    (select null, f.id, f.title, f.story_id, f.feed_id, f.published_at, f.story_bands from feed_items f
+      where f.story_bands && (select bands from b)
+        and f.workspace_id::text = ${workspaceId} and f.feed_id <> ${feedId}
+        and f.published_at + interval '0 second' between ${window.from} and ${window.to}
+      limit 500)`.execute(trx);
+  const candidates: StoryCandidate[] = [];
+  for (const r of rows) {
+    if (r.known !== null) known.add(r.known);
+    else
+      candidates.push({
+        id: r.id,
+        title: r.title,
+        story_id: r.story_id,
+        feed_id: r.feed_id,
+        published_at: r.published_at,
+        story_bands: r.story_bands,
+      });
+  }
+  return { known, candidates };
+}
+
+/** A new item for insertIngested: its story candidate (if any) and the new story's id should it start one. */
+export interface IngestedItem extends NewItem {
+  story?: { candidateId: string; candidateTitle: string; newStoryId: string };
+}
+
+/** An item's search vector inputs, folded as searchVector folds them (the SQL below applies the same weights). */
+function searchInputs(language: string | null, title: string, body: string) {
+  return { cfg: searchConfig(language), title: unaccent(title), body: unaccent(body.slice(0, MAX_INDEXED_CHARS)) };
+}
+
+/**
+ * One statement for a batch of new items: inserts them (a guid that raced in is skipped by the unique key)
+ * with their search vector and their story. A story joined is resolved when writing, not when the
+ * candidates were read: the candidates are locked (no key update, in id order) and a candidate that got a
+ * story meanwhile is joined in it rather than leading a second one. A candidate without story leads a new
+ * one (its id chosen by the caller, so the items can reference it in the same statement); the stories'
+ * counts grow by the items actually inserted. Returns the inserted ids with their guid.
+ */
+export async function insertIngested(
   db: Db,
   workspaceId: string,
   feedId: string,
-  bands: number[],
-  from: Date,
-  to: Date,
-): Promise<StoryCandidate[]> {
-  if (!bands.length) return [];
-  const query = (q: Db) =>
-    sql<StoryCandidate>`
-    select id, title, story_id, feed_id, published_at, story_bands from feed_items
-     where story_bands && ${bands}::integer[]
-       and workspace_id::text = ${workspaceId} and feed_id <> ${feedId}
-       and published_at + interval '0 second' between ${from} and ${to}
-     limit 500`.execute(q);
-  // A small or never-analysed table makes a sequential scan look cheapest; it is not once the table grows.
-  const { rows } = await (db.isTransaction
-    ? query(db)
-    : (db as Kysely<DB>).transaction().execute(async (trx) => {
-        await sql`set local enable_seqscan = off`.execute(trx);
-        return query(trx);
-      }));
+  items: IngestedItem[],
+): Promise<{ id: string; guid: string }[]> {
+  if (!items.length) return [];
+  const plan = new Map<string, { title: string; newStoryId: string }>();
+  for (const i of items)
+    if (i.story && !plan.has(i.story.candidateId))
+      plan.set(i.story.candidateId, { title: i.story.candidateTitle, newStoryId: i.story.newStoryId });
+  const search = items.map((i) => searchInputs(i.language, i.title, i.searchText));
+  const col = <T>(f: (i: IngestedItem, n: number) => T) => items.map(f);
+  const { rows } = await sql<{ id: string; guid: string }>`
+    with p as (
+      select * from unnest(${[...plan.keys()]}::uuid[], ${[...plan.values()].map((v) => v.newStoryId)}::uuid[],
+                           ${[...plan.values()].map((v) => v.title)}::text[]) as p(candidate_id, new_story_id, title)),
+    c as (
+      select f.id, f.story_id from feed_items f
+       where f.id in (select candidate_id from p) and f.workspace_id = ${workspaceId}
+       order by f.id
+         for no key update),
+    t as (
+      select p.candidate_id, coalesce(c.story_id, p.new_story_id) as story_id, c.story_id is null as is_new, p.title
+        from p join c on c.id = p.candidate_id),
+    ins as (
+      insert into feed_items (workspace_id, feed_id, guid, link, content_hash, title, summary, content, author,
+                              categories, enclosures, image_url, language, published_at, story_bands, story_id, search)
+      select ${workspaceId}, ${feedId}, r.guid, r.link, r.content_hash, r.title, r.summary, r.content, r.author,
+             r.categories::jsonb, r.enclosures::jsonb, r.image_url, r.language, r.published_at, r.story_bands::integer[],
+             t.story_id,
+             setweight(to_tsvector(r.cfg::regconfig, r.search_title), 'A')
+               || setweight(to_tsvector(r.cfg::regconfig, r.search_body), 'B')
+        from unnest(${col((i) => i.guid)}::text[], ${col((i) => i.link)}::text[], ${col((i) => i.content_hash)}::text[],
+                    ${col((i) => i.title)}::text[], ${col((i) => i.summary)}::text[], ${col((i) => i.content)}::text[],
+                    ${col((i) => i.author)}::text[], ${col((i) => JSON.stringify(i.categories))}::text[],
+                    ${col((i) => JSON.stringify(i.enclosures))}::text[], ${col((i) => i.image_url)}::text[],
+                    ${col((i) => i.language)}::text[], ${col((i) => i.published_at.toISOString())}::timestamptz[],
+                    ${col((i) => `{${i.story_bands.join(",")}}`)}::text[], ${col((i) => i.story?.candidateId ?? null)}::uuid[],
+                    ${col((_, n) => search[n]?.cfg)}::text[], ${col((_, n) => search[n]?.title)}::text[],
+                    ${col((_, n) => search[n]?.body)}::text[])
+               as r(guid, link, content_hash, title, summary, content, author, categories, enclosures, image_url,
+                    language, published_at, story_bands, candidate_id, cfg, search_title, search_body)
+        left join t on t.candidate_id = r.candidate_id
+      on conflict on constraint feed_items_guid_key do nothing
+      returning id, guid, story_id),
+    joined as (select story_id, count(*)::integer as n from ins where story_id is not null group by story_id),
+    created as (
+      insert into stories (id, workspace_id, title, lead_item_id, item_count)
+      select t.story_id, ${workspaceId}, t.title, t.candidate_id, 1 + j.n from t join joined j on j.story_id = t.story_id
+       where t.is_new
+      returning id),
+    lead as (
+      update feed_items f set story_id = t.story_id from t join joined j on j.story_id = t.story_id
+       where t.is_new and f.id = t.candidate_id
+      returning f.id),
+    grown as (
+      update stories s set item_count = s.item_count + j.n from joined j
+       where s.id = j.story_id and not exists (select 1 from t where t.story_id = j.story_id and t.is_new)
+      returning s.id)
+    select id, guid from ins`.execute(db);
   return rows;
-}
-
-/** Puts `itemId` in the candidate's story, creating the story (led by the candidate) if it has none. */
-export async function joinStory(
-  db: Db,
-  workspaceId: string,
-  itemId: string,
-  candidate: StoryCandidate,
-): Promise<string> {
-  let storyId = candidate.story_id;
-  if (!storyId) {
-    const story = await db
-      .insertInto("stories")
-      .values({ workspace_id: workspaceId, title: candidate.title, lead_item_id: candidate.id, item_count: 1 })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-    storyId = story.id;
-    await db
-      .updateTable("feed_items")
-      .set({ story_id: storyId })
-      .where("workspace_id", "=", workspaceId)
-      .where("id", "=", candidate.id)
-      .execute();
-  }
-  await db
-    .updateTable("feed_items")
-    .set({ story_id: storyId })
-    .where("workspace_id", "=", workspaceId)
-    .where("id", "=", itemId)
-    .execute();
-  await db
-    .updateTable("stories")
-    .set((eb) => ({ item_count: eb("item_count", "+", 1) }))
-    .where("id", "=", storyId)
-    .execute();
-  return storyId;
 }
 
 export function findItem(db: Db, workspaceId: string, itemId: string): Promise<ItemRow | undefined> {
