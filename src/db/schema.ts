@@ -620,6 +620,30 @@ export interface AlertMatchesTable {
   digest_id: string | null;
 }
 
+export type AlertDeliveryChannel = "email" | "webhook" | "digest";
+export type AlertDeliveryStatus = "pending" | "sending" | "sent" | "failed" | "cancelled";
+
+/** The delivery outbox of alert notifications (migration 0011, docs/ALERTS.md). */
+export interface AlertDeliveriesTable {
+  id: Generated<string>;
+  workspace_id: string;
+  alert_id: string;
+  channel: AlertDeliveryChannel;
+  /** The e-mail address (email, digest); null for a webhook. */
+  recipient: string | null;
+  /** The matches an immediate e-mail or webhook lists (a digest's are those with its digest_id). */
+  match_ids: ColumnType<string[], string | string[] | undefined, string | string[]>;
+  digest_id: string | null;
+  status: ColumnType<AlertDeliveryStatus, AlertDeliveryStatus | undefined, AlertDeliveryStatus>;
+  attempts: Generated<number>;
+  next_attempt_at: DefaultTimestamp;
+  lease_until: Timestamp | null;
+  last_error: string | null;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+  sent_at: Timestamp | null;
+}
+
 export interface DB {
   users: UsersTable;
   sessions: SessionsTable;
@@ -658,6 +682,7 @@ export interface DB {
   alerts: AlertsTable;
   alert_digests: AlertDigestsTable;
   alert_matches: AlertMatchesTable;
+  alert_deliveries: AlertDeliveriesTable;
 }
 
 export type User = Selectable<UsersTable>;

@@ -7,6 +7,10 @@ export interface MailMessage {
   subject: string;
   text: string;
   html?: string;
+  /** A Message-ID to use instead of a generated one ("<id@host>"): a re-send of the same message keeps it. */
+  messageId?: string;
+  /** Extra headers (e.g. "X-Relais-Delivery"). */
+  headers?: Record<string, string>;
 }
 
 export interface Mailer {
@@ -31,7 +35,15 @@ export function createMailer(config: Pick<Config, "smtpUrl" | "mailFrom">, logge
   return {
     enabled: true,
     async send(m) {
-      await transport.sendMail({ from: config.mailFrom, to: m.to, subject: m.subject, text: m.text, html: m.html });
+      await transport.sendMail({
+        from: config.mailFrom,
+        to: m.to,
+        subject: m.subject,
+        text: m.text,
+        html: m.html,
+        ...(m.messageId ? { messageId: m.messageId } : {}),
+        ...(m.headers ? { headers: m.headers } : {}),
+      });
     },
     close() {
       transport.close();

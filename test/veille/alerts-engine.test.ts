@@ -5,6 +5,7 @@ import { overrideConnector } from "../../src/connectors/registry.js";
 import type { Connector, SearchedPost, SearchQuery } from "../../src/connectors/types.js";
 import { verifySignature } from "../../src/connectors/webhook/signature.js";
 import { createMailer } from "../../src/lib/mailer.js";
+import { runDueDeliveries } from "../../src/modules/veille/alerts/alerts.delivery.js";
 import {
   matchFeedItems,
   nextDigestAt,
@@ -307,24 +308,53 @@ describe("immediate e-mail and signed webhook", () => {
     ]);
     const rows = await matchesOf(created.alert.id);
     expect(rows.every((m) => m.notified_at !== null)).toBe(true);
+    // One outbox row per e-mail recipient and one per webhook POST, all sent; their id is the delivery id
+    // the receiver sees (Idempotency-Key, X-Relais-Delivery, deliveryId) and the e-mail's Message-ID.
+    const deliveries = await t.ctx.db
+      .selectFrom("alert_deliveries")
+      .selectAll()
+      .where("alert_id", "=", created.alert.id)
+      .orderBy("channel")
+      .execute();
+    expect(deliveries.map((d) => [d.channel, d.recipient, d.status, d.attempts, d.match_ids.length])).toEqual([
+      ["email", "direction@client.fr", "sent", 1, 2],
+      ["webhook", null, "sent", 1, 2],
+    ]);
+    const [emailDelivery, webhookDelivery] = deliveries;
+    expect(mail.messageId).toBe(`<alert-${emailDelivery!.id}@relais.exemple.fr>`);
+    expect(mail.headers.get("x-relais-delivery")).toBe(emailDelivery!.id);
+    expect(req.headers["idempotency-key"]).toBe(webhookDelivery!.id);
+    expect(req.headers["x-relais-delivery"]).toBe(webhookDelivery!.id);
+    expect((req.json as { deliveryId: string }).deliveryId).toBe(webhookDelivery!.id);
   });
 
-  it("a receiver answering 500 is recorded on the alert; the matches stay stored", async () => {
-    rx.respondNext({ status: 500 });
+  it("a receiver answering 500 is retried later, not lost; the alert shows no error meanwhile", async () => {
+    rx.respondNext({ status: 500, body: "maintenance" });
     const created = await createAlert({ name: "Débit", query: "débit", webhookUrl: rx.url("/alerts/debit") });
+    const before = rx.requests.length;
     await ingest(
       t,
       ws,
       "https://fibre.exemple.fr/feed",
       rss("Fibre & Co", [{ guid: "f3", title: "Débit en hausse", description: "Mesures de débit." }]),
     );
+    expect(rx.requests.length).toBe(before + 1);
+    const pending = await t.ctx.db
+      .selectFrom("alert_deliveries")
+      .selectAll()
+      .where("alert_id", "=", created.alert.id)
+      .executeTakeFirstOrThrow();
+    expect(pending).toMatchObject({ status: "pending", attempts: 1, last_error: "HTTP 500: maintenance" });
     const row = await t.ctx.db
       .selectFrom("alerts")
       .select("last_error")
       .where("id", "=", created.alert.id)
       .executeTakeFirstOrThrow();
-    expect(row.last_error).toMatch(/^webhook:/);
+    expect(row.last_error).toBeNull();
     expect(await matchesOf(created.alert.id)).toHaveLength(1);
+    await runDueDeliveries(t.ctx, { now: new Date(pending.next_attempt_at.getTime() + 1000) });
+    expect(rx.requests.length).toBe(before + 2);
+    expect(rx.requests.at(-1)!.headers["idempotency-key"]).toBe(pending.id);
   });
 });
 
@@ -361,16 +391,22 @@ describe("digests", () => {
     // Not due yet: nothing.
     expect(await runDueDigests(t.ctx, new Date(alert0.next_digest_at!.getTime() - 1000))).toEqual({
       created: 0,
-      sent: 0,
+      queued: 0,
     });
     const due = new Date(alert0.next_digest_at!.getTime() + 1000);
-    // Two workers at once: one digest, sent once.
+    // Two workers at once: one digest, one delivery per recipient, each sent once.
     const [a, b] = await Promise.all([runDueDigests(t.ctx, due), runDueDigests(t.ctx, due)]);
     expect(a.created + b.created).toBe(1);
-    expect(a.sent + b.sent).toBe(1);
+    expect(a.queued + b.queued).toBe(2);
+    const [ra, rb] = await Promise.all([runDueDeliveries(t.ctx, { now: due }), runDueDeliveries(t.ctx, { now: due })]);
+    expect(ra.sent + rb.sent).toBe(2);
     const mails = await smtp.waitFor(before + 2);
     const digest = mails.slice(before);
     expect(digest).toHaveLength(2);
+    expect(digest.map((m) => (m.to && !Array.isArray(m.to) ? m.to.text : "")).sort()).toEqual([
+      "client@marque.fr",
+      "cm@agence.fr",
+    ]);
     const m = digest[0]!;
     expect(m.subject).toBe("Résumé du jour — alerte « Vélo » (2 résultats)");
     expect(m.text).toContain("Le vélo en ville");
@@ -379,10 +415,9 @@ describe("digests", () => {
     // The next day: the same matches are never sent again; a new one is.
     const alert1 = await t.ctx.db.selectFrom("alerts").selectAll().where("id", "=", alertId).executeTakeFirstOrThrow();
     expect(alert1.next_digest_at!.getTime() - alert0.next_digest_at!.getTime()).toBe(86_400_000);
-    expect(await runDueDigests(t.ctx, new Date(alert1.next_digest_at!.getTime() + 1000))).toEqual({
-      created: 1,
-      sent: 0,
-    });
+    const nextDay = new Date(alert1.next_digest_at!.getTime() + 1000);
+    expect(await runDueDigests(t.ctx, nextDay)).toEqual({ created: 1, queued: 0 });
+    expect((await runDueDeliveries(t.ctx, { now: nextDay })).sent).toBe(0);
     const digests = await t.ctx.db.selectFrom("alert_digests").selectAll().where("alert_id", "=", alertId).execute();
     expect(digests.map((d) => d.status).sort()).toEqual(["empty", "sent"]);
     await new Promise((r) => setTimeout(r, 300));

@@ -45,23 +45,57 @@ export async function ingest(t: TestApp, workspaceId: string, feedUrl: string, x
   return ingestFeed(t.ctx, feed, parseFeed(xml, { url: feedUrl }));
 }
 
+export interface SmtpRefusal {
+  /** The SMTP reply code, e.g. 451 (try again later) or 550 (mailbox unavailable). */
+  code: number;
+  message: string;
+  /** Refuse the recipient (RCPT TO) or the message after receiving it (end of DATA, the default). */
+  phase?: "rcpt" | "data";
+  /** Only for this recipient (RCPT TO refusals). */
+  recipient?: string;
+}
+
 export interface Inbox {
   url: string;
+  /** Messages accepted. */
   messages: ParsedMail[];
+  /** Messages received and then refused at the end of DATA (a refused RCPT never gets that far). */
+  refused: ParsedMail[];
+  /** Queues refusals for the next transactions, then accepts again. */
+  refuseNext(...refusals: SmtpRefusal[]): void;
   waitFor(count: number, timeoutMs?: number): Promise<ParsedMail[]>;
   close(): Promise<void>;
 }
 
-/** A real SMTP server on 127.0.0.1 (smtp-server), messages parsed with mailparser. */
+function smtpError(r: SmtpRefusal): Error {
+  return Object.assign(new Error(r.message), { responseCode: r.code });
+}
+
+/** A real SMTP server on 127.0.0.1 (smtp-server), messages parsed with mailparser; refusals can be scripted. */
 export async function startSmtp(): Promise<Inbox> {
   const messages: ParsedMail[] = [];
+  const refused: ParsedMail[] = [];
+  const queue: SmtpRefusal[] = [];
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ["STARTTLS", "AUTH"],
     logger: false,
+    onRcptTo(address, _session, callback) {
+      const i = queue.findIndex(
+        (r) => r.phase === "rcpt" && (!r.recipient || r.recipient === address.address.toLowerCase()),
+      );
+      if (i >= 0) return callback(smtpError(queue.splice(i, 1)[0]!));
+      callback();
+    },
     onData(stream, _session, callback) {
+      const i = queue.findIndex((r) => r.phase !== "rcpt");
+      const refusal = i >= 0 ? queue.splice(i, 1)[0] : undefined;
       simpleParser(stream)
         .then((mail) => {
+          if (refusal) {
+            refused.push(mail);
+            return callback(smtpError(refusal));
+          }
           messages.push(mail);
           callback();
         })
@@ -73,6 +107,10 @@ export async function startSmtp(): Promise<Inbox> {
   return {
     url: `smtp://127.0.0.1:${port}`,
     messages,
+    refused,
+    refuseNext(...refusals) {
+      queue.push(...refusals);
+    },
     async waitFor(count, timeoutMs = 15_000) {
       const deadline = Date.now() + timeoutMs;
       while (messages.length < count) {

@@ -1,11 +1,9 @@
-import { generateSigningSecret, signPayload } from "../../../connectors/webhook/signature.js";
+import { generateSigningSecret } from "../../../connectors/webhook/signature.js";
 import type { AppContext } from "../../../context.js";
-import type { Locale } from "../../../db/schema.js";
-import { httpClientFor } from "../../../lib/http-client.js";
 import * as accounts from "../../accounts/accounts.service.js";
 import { notify } from "../../notifications/notifications.service.js";
 import { instantToLocal, localToInstant } from "../../scheduler/local-time.js";
-import { renderAlertMail } from "./alerts.mail.js";
+import { sendNow, viewUrl } from "./alerts.delivery.js";
 import * as repo from "./alerts.repo.js";
 import {
   excerpt,
@@ -20,8 +18,9 @@ import {
 
 /**
  * Running alerts: matching new feed items (the veille's "items ingested" hook, and a scan job over the
- * high-water mark as a safety net), searching networks, storing matches once, and delivering them
- * (in-app, immediate e-mail, signed webhook; digests are in runDueDigests).
+ * high-water mark as a safety net), searching networks, storing matches once with their deliveries
+ * (immediate e-mail, signed webhook: the outbox of alerts.delivery.ts), notifying in-app, and building
+ * the daily / weekly digests (runDueDigests).
  */
 
 /** How far back the scan re-reads past its high-water mark (items committed late by a slow transaction). */
@@ -104,14 +103,13 @@ export async function matchFeedItems(ctx: AppContext, workspaceId: string, itemI
   let created = 0;
   for (let i = 0; i < itemIds.length; i += 500) {
     const items = await repo.itemsByIds(ctx.db, workspaceId, itemIds.slice(i, i + 500));
-    created += await matchItems(ctx, workspaceId, alerts, items);
+    created += await matchItems(ctx, alerts, items);
   }
   return created;
 }
 
 async function matchItems(
   ctx: AppContext,
-  workspaceId: string,
   alerts: repo.AlertRow[],
   items: repo.FeedItemForMatching[],
   /** Per alert: only items fetched after this (the scan's high-water mark minus the overlap). */
@@ -126,9 +124,9 @@ async function matchItems(
     const hits = prepared
       .filter((p) => (!since || p.row.fetched_at > since) && matchesQuery(query, p.doc))
       .map((p) => feedMatchRow(query, p.row, p.doc));
-    const inserted = await repo.insertMatches(ctx.db, workspaceId, alert.id, hits);
-    created += inserted.length;
-    if (inserted.length) await deliver(ctx, alert, inserted);
+    const stored = await storeMatches(ctx, alert, hits);
+    created += stored.inserted.length;
+    if (stored.inserted.length) await announce(ctx, alert, stored);
   }
   return created;
 }
@@ -148,7 +146,6 @@ export async function scanFeeds(ctx: AppContext): Promise<{ alerts: number; crea
     if (!items.length) continue;
     created += await matchItems(
       ctx,
-      workspaceId,
       alerts,
       items,
       // Never before the alert existed: a new alert starts with new items (the preview shows the past).
@@ -238,9 +235,9 @@ export async function searchNetworks(
               published_at: post.publishedAt,
             });
           }
-          const inserted = await repo.insertMatches(ctx.db, alert.workspace_id, alert.id, rows);
-          created += inserted.length;
-          if (inserted.length) await deliver(ctx, alert, inserted);
+          const stored = await storeMatches(ctx, alert, rows);
+          created += stored.inserted.length;
+          if (stored.inserted.length) await announce(ctx, alert, stored);
         } catch (err) {
           const e = err as { kind?: string; networkMessage?: string; message: string };
           error = `${acc.network}: ${e.networkMessage ?? e.message}`;
@@ -259,22 +256,42 @@ export async function searchNetworks(
 
 // ------------------------------------------------------------------------------------------- delivery
 
-function viewUrl(ctx: AppContext, workspaceId: string, alertId: string): string {
-  return `${ctx.config.publicUrl}/w/${workspaceId}/veille/alerts?alert=${alertId}`;
+interface Stored {
+  inserted: repo.MatchRow[];
+  deliveryIds: string[];
 }
 
-function mailMatches(rows: repo.MatchRow[]) {
-  return rows.map((m) => ({
-    title: m.title,
-    excerpt: m.excerpt,
-    url: m.url,
-    sourceName: m.source_name,
-    publishedAt: m.published_at,
-  }));
+/**
+ * Stores new matches and, in the same transaction, claims them for immediate delivery (notified_at) and
+ * writes their outbox rows: one e-mail per recipient (immediate mode) and one webhook POST. A crash after
+ * the commit loses nothing: the alerts.deliver job sends what the first attempt did not.
+ */
+async function storeMatches(ctx: AppContext, alert: repo.AlertRow, rows: repo.NewMatch[]): Promise<Stored> {
+  if (!rows.length) return { inserted: [], deliveryIds: [] };
+  const immediateMail = alert.email_mode === "immediate" && alert.email_recipients.length > 0;
+  const webhook = Boolean(alert.webhook_url && alert.webhook_secret_enc);
+  return ctx.db.transaction().execute(async (trx) => {
+    const inserted = await repo.insertMatches(trx, alert.workspace_id, alert.id, rows);
+    if (!inserted.length || (!immediateMail && !webhook)) return { inserted, deliveryIds: [] };
+    const claimed = await repo.claimForImmediate(
+      trx,
+      alert.workspace_id,
+      inserted.map((r) => r.id),
+    );
+    if (!claimed.length) return { inserted, deliveryIds: [] };
+    const matchIds = claimed.map((m) => m.id);
+    const deliveries: repo.NewDelivery[] = [];
+    if (immediateMail)
+      for (const to of alert.email_recipients) deliveries.push({ channel: "email", recipient: to, matchIds });
+    if (webhook) deliveries.push({ channel: "webhook", matchIds });
+    const deliveryIds = await repo.insertDeliveries(trx, alert.workspace_id, alert.id, deliveries, new Date());
+    return { inserted, deliveryIds };
+  });
 }
 
-/** New matches of one alert: in-app notification, then immediate e-mail and webhook (claimed once). */
-export async function deliver(ctx: AppContext, alert: repo.AlertRow, rows: repo.MatchRow[]): Promise<void> {
+/** After the commit: the in-app notification, then the first attempt of the deliveries. */
+async function announce(ctx: AppContext, alert: repo.AlertRow, stored: Stored): Promise<void> {
+  const rows = stored.inserted;
   const newest = [...rows].sort((a, b) => b.published_at.getTime() - a.published_at.getTime())[0]!;
   if (alert.notify_in_app && alert.created_by) {
     await notify(ctx, {
@@ -290,53 +307,7 @@ export async function deliver(ctx: AppContext, alert: repo.AlertRow, rows: repo.
       email: false,
     }).catch((err) => ctx.logger.warn({ err, alertId: alert.id }, "alert in-app notification failed"));
   }
-  const immediateMail = alert.email_mode === "immediate" && alert.email_recipients.length > 0;
-  if (!immediateMail && !alert.webhook_url) return;
-  const claimed = await repo.claimForImmediate(
-    ctx.db,
-    alert.workspace_id,
-    rows.map((r) => r.id),
-  );
-  if (!claimed.length) return;
-  const errors: string[] = [];
-  if (immediateMail) {
-    try {
-      await sendAlertMail(ctx, alert, "immediate", claimed);
-    } catch (err) {
-      errors.push(`e-mail: ${(err as Error).message}`);
-    }
-  }
-  if (alert.webhook_url && alert.webhook_secret_enc) {
-    try {
-      await postWebhook(ctx, alert, claimed);
-    } catch (err) {
-      errors.push(`webhook: ${(err as Error).message}`);
-    }
-  }
-  if (errors.length) {
-    ctx.logger.warn({ alertId: alert.id, errors }, "alert delivery failed");
-    await repo.setAlertError(ctx.db, alert.workspace_id, alert.id, errors.join("; ").slice(0, 500));
-  }
-}
-
-export async function sendAlertMail(
-  ctx: AppContext,
-  alert: repo.AlertRow,
-  mode: "immediate" | "daily" | "weekly",
-  rows: repo.MatchRow[],
-): Promise<void> {
-  const ws = await repo.workspaceInfo(ctx.db, alert.workspace_id);
-  const mail = renderAlertMail({
-    locale: ws.locale as Locale,
-    timezone: ws.timezone,
-    workspaceName: ws.name,
-    alertName: alert.name,
-    query: alert.query,
-    mode,
-    matches: mailMatches(rows),
-    viewUrl: viewUrl(ctx, alert.workspace_id, alert.id),
-  });
-  for (const to of alert.email_recipients) await ctx.mailer.send({ to, ...mail });
+  await sendNow(ctx, stored.deliveryIds);
 }
 
 // ------------------------------------------------------------------------------------------- webhook
@@ -344,49 +315,6 @@ export async function sendAlertMail(
 export function newWebhookSecret(ctx: AppContext, alertId: string): { secret: string; sealed: string } {
   const secret = generateSigningSecret();
   return { secret, sealed: ctx.secrets.encryptJson({ secret }, `alert:${alertId}`) };
-}
-
-/** The webhook body (docs/ALERTS.md): the alert and its new matches. */
-export function webhookPayload(alert: repo.AlertRow, rows: repo.MatchRow[]) {
-  return {
-    event: "alert.matches",
-    workspaceId: alert.workspace_id,
-    alert: { id: alert.id, name: alert.name, query: alert.query },
-    matches: rows.map((m) => ({
-      id: m.id,
-      kind: m.kind,
-      title: m.title,
-      excerpt: m.excerpt,
-      url: m.url,
-      source: m.source_name,
-      network: m.network,
-      author: m.author,
-      language: m.language,
-      publishedAt: m.published_at.toISOString(),
-      matchedAt: m.matched_at.toISOString(),
-    })),
-  };
-}
-
-/** POSTs the signed payload (same signature as the webhook connector: X-Relais-Signature / -Timestamp). */
-export async function postWebhook(ctx: AppContext, alert: repo.AlertRow, rows: repo.MatchRow[]): Promise<void> {
-  const { secret } = ctx.secrets.decryptJson<{ secret: string }>(alert.webhook_secret_enc!, `alert:${alert.id}`);
-  const body = JSON.stringify(webhookPayload(alert, rows));
-  const timestamp = Math.floor(Date.now() / 1000);
-  await httpClientFor(ctx.config).request(alert.webhook_url!, {
-    method: "POST",
-    body,
-    headers: {
-      "content-type": "application/json",
-      "x-relais-event": "alert.matches",
-      "x-relais-timestamp": String(timestamp),
-      "x-relais-signature": signPayload(secret, timestamp, body),
-    },
-    totalTimeoutMs: 15_000,
-    maxBytes: 64 * 1024,
-    maxRedirects: 0,
-    throwOnHttpError: true,
-  });
 }
 
 // ------------------------------------------------------------------------------------------- digests
@@ -412,20 +340,32 @@ export function nextDigestAt(mode: "daily" | "weekly", time: string, weekday: nu
 }
 
 /**
- * One tick of the digest job. Due alerts are locked (SKIP LOCKED) and get one digest row per period (unique
- * per alert and period end) holding every match not yet digested nor sent immediately; the alert moves to
- * its next time. Then each pending digest is claimed pending → sending and e-mailed: a digest is sent at
- * most once, and a match belongs to one digest only, so nothing is ever sent twice.
+ * Builds the due digests. Due alerts are locked (SKIP LOCKED) and get one digest row per period (unique per
+ * alert and period end) holding every match not yet digested nor sent immediately, and, in the same
+ * transaction, one outbox delivery per recipient (sent by runDueDeliveries, retried like any other); the
+ * alert moves to its next time. A match belongs to one digest only.
  */
-export async function runDueDigests(ctx: AppContext, now = new Date()): Promise<{ created: number; sent: number }> {
+export async function runDueDigests(ctx: AppContext, now = new Date()): Promise<{ created: number; queued: number }> {
   let created = 0;
+  let queued = 0;
   await ctx.db.transaction().execute(async (trx) => {
     for (const a of await repo.lockDueDigests(trx, now, 50)) {
       const periodEnd = a.next_digest_at!;
       const digestId = await repo.insertDigest(trx, a.workspace_id, a.id, periodEnd);
       if (digestId) {
-        await repo.attachToDigest(trx, a.workspace_id, a.id, digestId, periodEnd);
         created++;
+        const n = await repo.attachToDigest(trx, a.workspace_id, a.id, digestId, periodEnd);
+        if (n > 0) {
+          const ids = await repo.insertDeliveries(
+            trx,
+            a.workspace_id,
+            a.id,
+            a.email_recipients.map((to) => ({ channel: "digest" as const, recipient: to, digestId })),
+            new Date(),
+          );
+          await repo.queueDigest(trx, digestId, ids.length > 0);
+          queued += ids.length;
+        }
       }
       // Periods missed while the server was down are not sent late in a burst: the next one is after now.
       const after = now > periodEnd ? now : periodEnd;
@@ -436,24 +376,5 @@ export async function runDueDigests(ctx: AppContext, now = new Date()): Promise<
       );
     }
   });
-  let sent = 0;
-  for (const d of await repo.pendingDigests(ctx.db, 50)) {
-    const claimed = await repo.claimDigest(ctx.db, d.id);
-    if (!claimed) continue;
-    const alert = await repo.findAlert(ctx.db, d.workspace_id, d.alert_id);
-    const rows = await repo.digestMatches(ctx.db, d.workspace_id, d.id);
-    if (!alert || !rows.length || !alert.email_recipients.length) {
-      await repo.finishDigest(ctx.db, d.id, false, !alert ? "alert deleted" : "nothing to send");
-      continue;
-    }
-    try {
-      await sendAlertMail(ctx, alert, alert.email_mode === "weekly" ? "weekly" : "daily", rows);
-      await repo.finishDigest(ctx.db, d.id, true, null);
-      sent++;
-    } catch (err) {
-      await repo.finishDigest(ctx.db, d.id, false, (err as Error).message.slice(0, 500));
-      await repo.setAlertError(ctx.db, d.workspace_id, d.alert_id, `e-mail: ${(err as Error).message}`.slice(0, 500));
-    }
-  }
-  return { created, sent };
+  return { created, queued };
 }

@@ -1,5 +1,6 @@
 import { defineJob } from "../../../jobs/job.js";
 import { onItemsIngested } from "../events.js";
+import { runDueDeliveries } from "./alerts.delivery.js";
 import { matchFeedItems, runDueDigests, scanFeeds, searchNetworks } from "./alerts.engine.js";
 
 /**
@@ -37,15 +38,23 @@ export const alertsNetworkJob = defineJob({
   },
 });
 
-/** Daily and weekly digests, at the alert's time in the workspace's zone; each match is sent once. */
+/**
+ * Every minute: builds the due daily / weekly digests (at the alert's time in the workspace's zone), then
+ * sends the due deliveries of the outbox — immediate e-mails and webhooks whose first attempt failed or
+ * was interrupted, and digests — with backoff and a bounded number of attempts (docs/ALERTS.md). Workers
+ * claim deliveries with SKIP LOCKED, so runs may overlap. (Exported as alertsDigestJob: the job registry
+ * imports it under that name.)
+ */
 export const alertsDigestJob = defineJob({
-  name: "alerts.digest",
-  description: "Build and e-mail the due alert digests (at most once per period)",
+  name: "alerts.deliver",
+  description: "Build the due alert digests and send the due alert deliveries (e-mails, webhooks, digests)",
   cron: "* * * * *",
   retryLimit: 0,
   expireInSeconds: 5 * 60,
   async handler(ctx) {
-    const r = await runDueDigests(ctx);
-    if (r.created || r.sent) ctx.logger.info(r, "alert digests");
+    const digests = await runDueDigests(ctx);
+    const r = await runDueDeliveries(ctx);
+    if (digests.created || r.recovered || r.sent || r.retrying || r.failed || r.cancelled)
+      ctx.logger.info({ ...digests, ...r }, "alert deliveries");
   },
 });

@@ -49,3 +49,50 @@ export function queryProblem(locale: Locale, err: QueryError): string {
 export function queryErrorParams(err: QueryError): Record<string, string | number> {
   return { position: err.position, problemFr: queryProblem("fr", err), problemEn: queryProblem("en", err) };
 }
+
+// ------------------------------------------------------------------------------------------- deliveries
+
+export type DeliveryChannelName = "email" | "webhook" | "digest";
+
+export interface DeliveryFailure {
+  channel: DeliveryChannelName;
+  /** The e-mail address (e-mail and digest deliveries). */
+  recipient: string | null;
+  attempts: number;
+  /** permanent: refused for good; exhausted: transient failures until the attempts or age ran out. */
+  why: "permanent" | "exhausted" | "smtp_disabled";
+  /** The server's own words (SMTP reply, HTTP status, network error), not translated. */
+  reason: string;
+}
+
+const delivery: Record<
+  Locale,
+  { channel: Record<DeliveryChannelName, string>; to: string } & Record<DeliveryFailure["why"], string>
+> = {
+  fr: {
+    channel: { email: "E-mail", webhook: "Webhook", digest: "Résumé par e-mail" },
+    to: " à {recipient}",
+    permanent: "{channel}{to} non remis : refusé définitivement ({reason})",
+    exhausted: "{channel}{to} non remis après {attempts} tentatives ({reason})",
+    smtp_disabled: "{channel}{to} non envoyé : aucun serveur SMTP n'est configuré (RELAIS_SMTP_URL)",
+  },
+  en: {
+    channel: { email: "E-mail", webhook: "Webhook", digest: "E-mail digest" },
+    to: " to {recipient}",
+    permanent: "{channel}{to} not delivered: refused for good ({reason})",
+    exhausted: "{channel}{to} not delivered after {attempts} attempts ({reason})",
+    smtp_disabled: "{channel}{to} not sent: no SMTP server is configured (RELAIS_SMTP_URL)",
+  },
+};
+
+/** What the alert shows (lastError) when one of its deliveries failed for good, in the workspace's language. */
+export function deliveryFailureText(locale: Locale, f: DeliveryFailure): string {
+  const c = delivery[locale];
+  const values: Record<string, string> = {
+    channel: c.channel[f.channel],
+    to: f.recipient ? c.to.replace("{recipient}", () => f.recipient ?? "") : "",
+    attempts: String(f.attempts),
+    reason: f.reason,
+  };
+  return c[f.why].replace(/\{(\w+)\}/g, (_, k: string) => values[k] ?? "");
+}

@@ -1,5 +1,11 @@
 import { type Insertable, type Kysely, type Selectable, sql, type Transaction, type Updateable } from "kysely";
-import type { AlertMatchesTable, AlertsTable, DB } from "../../../db/schema.js";
+import type {
+  AlertDeliveriesTable,
+  AlertDeliveryChannel,
+  AlertMatchesTable,
+  AlertsTable,
+  DB,
+} from "../../../db/schema.js";
 
 /** Queries of the alerts domain. Every workspace-scoped function takes the workspace id. */
 
@@ -7,6 +13,7 @@ type Db = Kysely<DB> | Transaction<DB>;
 export type AlertRow = Selectable<AlertsTable>;
 export type MatchRow = Selectable<AlertMatchesTable>;
 export type NewMatch = Omit<Insertable<AlertMatchesTable>, "workspace_id" | "alert_id">;
+export type DeliveryRow = Selectable<AlertDeliveriesTable>;
 
 export function listAlerts(db: Db, workspaceId: string): Promise<AlertRow[]> {
   return db
@@ -171,6 +178,18 @@ export function claimForImmediate(db: Db, workspaceId: string, ids: string[]): P
     .execute();
 }
 
+export function matchesByIds(db: Db, workspaceId: string, ids: string[]): Promise<MatchRow[]> {
+  if (!ids.length) return Promise.resolve([]);
+  return db
+    .selectFrom("alert_matches")
+    .selectAll()
+    .where("workspace_id", "=", workspaceId)
+    .where("id", "in", ids)
+    .orderBy("published_at", "desc")
+    .orderBy("id", "desc")
+    .execute();
+}
+
 export function setAlertError(db: Db, workspaceId: string, alertId: string, error: string | null) {
   return db
     .updateTable("alerts")
@@ -303,35 +322,6 @@ export function advanceDigest(trx: Transaction<DB>, alertId: string, next: Date 
   return trx.updateTable("alerts").set({ next_digest_at: next }).where("id", "=", alertId).execute();
 }
 
-export function pendingDigests(db: Db, limit: number) {
-  return db
-    .selectFrom("alert_digests")
-    .select(["id", "workspace_id", "alert_id"])
-    .where("status", "=", "pending")
-    .orderBy("created_at")
-    .limit(limit)
-    .execute();
-}
-
-/** pending → sending, once: the caller that gets a row sends it; nobody else ever will. */
-export function claimDigest(db: Db, digestId: string) {
-  return db
-    .updateTable("alert_digests")
-    .set({ status: "sending" })
-    .where("id", "=", digestId)
-    .where("status", "=", "pending")
-    .returningAll()
-    .executeTakeFirst();
-}
-
-export function finishDigest(db: Db, digestId: string, ok: boolean, error: string | null) {
-  return db
-    .updateTable("alert_digests")
-    .set(ok ? { status: "sent", sent_at: new Date() } : { status: "failed", error })
-    .where("id", "=", digestId)
-    .execute();
-}
-
 export function digestMatches(db: Db, workspaceId: string, digestId: string): Promise<MatchRow[]> {
   return db
     .selectFrom("alert_matches")
@@ -367,4 +357,153 @@ export function activeAccounts(db: Db, workspaceId: string) {
     .where("workspace_id", "=", workspaceId)
     .where("status", "=", "active")
     .execute();
+}
+
+/** Marks a digest that has matches: queued for its recipients (sending), or failed when it has none. */
+export function queueDigest(trx: Transaction<DB>, digestId: string, queued: boolean) {
+  return trx
+    .updateTable("alert_digests")
+    .set(queued ? { status: "sending" } : { status: "failed", error: "nothing to send" })
+    .where("id", "=", digestId)
+    .execute();
+}
+
+// ------------------------------------------------------------------------------------------- deliveries
+
+export interface NewDelivery {
+  channel: AlertDeliveryChannel;
+  recipient?: string | null;
+  matchIds?: string[];
+  digestId?: string | null;
+}
+
+/** Writes outbox rows (in the transaction that claimed their matches or built their digest). Returns ids. */
+export async function insertDeliveries(
+  trx: Transaction<DB>,
+  workspaceId: string,
+  alertId: string,
+  rows: NewDelivery[],
+  now: Date,
+): Promise<string[]> {
+  if (!rows.length) return [];
+  const inserted = await trx
+    .insertInto("alert_deliveries")
+    .values(
+      rows.map((r) => ({
+        workspace_id: workspaceId,
+        alert_id: alertId,
+        channel: r.channel,
+        recipient: r.recipient ?? null,
+        match_ids: JSON.stringify(r.matchIds ?? []),
+        digest_id: r.digestId ?? null,
+        next_attempt_at: now,
+        created_at: now,
+        updated_at: now,
+      })),
+    )
+    .returning("id")
+    .execute();
+  return inserted.map((r) => r.id);
+}
+
+/**
+ * Claims one due delivery: pending → sending with a lease, attempts + 1. The row is picked with
+ * FOR UPDATE SKIP LOCKED and the update re-checks the status, so two workers never get the same one.
+ * `ids` limits the claim to those deliveries (the eager send right after they were written).
+ */
+export function claimDueDelivery(
+  db: Db,
+  now: Date,
+  leaseUntil: Date,
+  ids?: string[],
+): Promise<DeliveryRow | undefined> {
+  if (ids && !ids.length) return Promise.resolve(undefined);
+  return db
+    .updateTable("alert_deliveries")
+    .set({ status: "sending", attempts: sql<number>`attempts + 1`, lease_until: leaseUntil, updated_at: now })
+    .where("status", "=", "pending")
+    .where("id", "=", (eb) => {
+      let q = eb
+        .selectFrom("alert_deliveries")
+        .select("id")
+        .where("status", "=", "pending")
+        .where("next_attempt_at", "<=", now);
+      if (ids) q = q.where("id", "in", ids);
+      return q.orderBy("next_attempt_at").orderBy("id").limit(1).forUpdate().skipLocked();
+    })
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export type DeliveryOutcome =
+  | { status: "sent" }
+  | { status: "pending"; nextAttemptAt: Date; error: string }
+  | { status: "failed" | "cancelled"; error: string };
+
+/**
+ * Records how an attempt ended. Fenced by the attempt number: a worker whose lease expired (and whose row
+ * another worker claimed again) changes nothing. False when the row was not ours any more.
+ */
+export async function finishDelivery(
+  db: Db,
+  d: Pick<DeliveryRow, "id" | "attempts">,
+  outcome: DeliveryOutcome,
+  now: Date,
+): Promise<boolean> {
+  const set =
+    outcome.status === "sent"
+      ? { status: "sent" as const, sent_at: now, last_error: null }
+      : outcome.status === "pending"
+        ? { status: "pending" as const, next_attempt_at: outcome.nextAttemptAt, last_error: outcome.error }
+        : { status: outcome.status, last_error: outcome.error };
+  const r = await db
+    .updateTable("alert_deliveries")
+    .set({ ...set, lease_until: null, updated_at: now })
+    .where("id", "=", d.id)
+    .where("status", "=", "sending")
+    .where("attempts", "=", d.attempts)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+/**
+ * Deliveries left in `sending` past their lease (the process died mid-send) go back to pending, due now
+ * (their attempt counted), or to failed when that was their last attempt.
+ */
+export function releaseExpiredLeases(db: Db, now: Date, maxAttempts: number): Promise<DeliveryRow[]> {
+  return db
+    .updateTable("alert_deliveries")
+    .set({
+      status: sql<"pending" | "failed">`case when attempts >= ${maxAttempts} then 'failed' else 'pending' end`,
+      next_attempt_at: now,
+      lease_until: null,
+      last_error: "interrupted (lease expired)",
+      updated_at: now,
+    })
+    .where("status", "=", "sending")
+    .where("lease_until", "<", now)
+    .returningAll()
+    .execute();
+}
+
+/**
+ * A digest whose deliveries are all finished: sent when every one was, else failed with the first error.
+ * Nothing while some are still pending or sending.
+ */
+export async function settleDigest(db: Db, digestId: string, now: Date): Promise<void> {
+  await sql`
+    update alert_digests d
+       set status = case when exists (select 1 from alert_deliveries x where x.digest_id = d.id and x.status <> 'sent')
+                         then 'failed' else 'sent' end,
+           sent_at = case when exists (select 1 from alert_deliveries x where x.digest_id = d.id and x.status = 'sent')
+                          then ${now}::timestamptz end,
+           error = (select x.last_error from alert_deliveries x
+                     where x.digest_id = d.id and x.status <> 'sent' order by x.updated_at, x.id limit 1)
+     where d.id = ${digestId} and d.status = 'sending'
+       and not exists (select 1 from alert_deliveries x
+                        where x.digest_id = d.id and x.status in ('pending', 'sending'))`.execute(db);
+}
+
+export function findDelivery(db: Db, deliveryId: string): Promise<DeliveryRow | undefined> {
+  return db.selectFrom("alert_deliveries").selectAll().where("id", "=", deliveryId).executeTakeFirst();
 }
