@@ -230,6 +230,15 @@ describe("webhook", () => {
     expect(rx.requests).toHaveLength(1);
   });
 
+  it("an answer larger than Relais reads still counts by its status", async () => {
+    rx.respondNext({ status: 200, body: "x".repeat(100_000) });
+    const ok = await alertWithMatch({ webhookUrl: rx.url("/relais") });
+    expect((await deliveriesOf(ok.id))[0]).toMatchObject({ status: "sent", attempts: 1 });
+    rx.respondNext({ status: 404, body: "y".repeat(100_000) });
+    const gone = await alertWithMatch({ webhookUrl: rx.url("/relais") });
+    expect((await deliveriesOf(gone.id))[0]).toMatchObject({ status: "failed", last_error: "HTTP 404" });
+  });
+
   it("transient failures until the last attempt: failed, and the alert says after how many", async () => {
     rx.respondWith({ status: 502 });
     const alert = await alertWithMatch({ webhookUrl: rx.url("/relais") });

@@ -259,9 +259,12 @@ async function postWebhook(
     const failure = classifyWebhookResponse(res, now.getTime());
     return failure ? { ok: false, failure } : { ok: true };
   } catch (err) {
-    // The receiver answered 2xx with a body larger than we read: it was delivered.
+    // An answer with a body larger than we read: its status still says what happened (2xx: delivered).
     const status = err instanceof HttpError && err.kind === "too_large" ? (err.details.status ?? 0) : 0;
-    if (status >= 200 && status < 300) return { ok: true };
+    if (status) {
+      const failure = classifyWebhookResponse({ status, headers: {}, text: () => "" }, now.getTime());
+      return failure ? { ok: false, failure } : { ok: true };
+    }
     return { ok: false, failure: classifyHttpError(err) };
   }
 }
