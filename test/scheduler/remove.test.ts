@@ -53,6 +53,8 @@ const auditOf = (targetId: string) =>
 describe("remove from network", () => {
   it("deletes the thread's parts last to first, then the first; records who and when; repeating does nothing", async () => {
     const s = await publishedThread();
+    const before = (await owner.get(`/api/workspaces/${ws}/posts/${s.postId}`)).json().targets[0];
+    expect(before).toMatchObject({ removable: true, removedAt: null });
     expect((await viewer.post(s.url, {})).statusCode).toBe(403);
     expect(net.deleteCalls).toEqual([]);
 
@@ -64,6 +66,8 @@ describe("remove from network", () => {
     expect(res.json()).toMatchObject({ status: "published", externalId: "ext-1" });
     expect(await targetRow(t, s.targetId)).toMatchObject({ removed_by: owner.user.id });
     expect(await auditOf(s.targetId)).toHaveLength(1);
+    const after = (await owner.get(`/api/workspaces/${ws}/posts/${s.postId}`)).json().targets[0];
+    expect(after).toMatchObject({ removable: false, removedAt, status: "published" });
 
     // Again (a double click, a retry after a lost answer): nothing sent, same answer.
     const again = await owner.post(s.url, {});
@@ -134,6 +138,8 @@ describe("remove from network", () => {
 
     const s = await publishedThread();
     net.canDelete = false;
+    const view = (await owner.get(`/api/workspaces/${ws}/posts/${s.postId}`)).json().targets[0];
+    expect(view).toMatchObject({ removable: false, removedAt: null });
     const unsupported = await owner.post(s.url, {});
     expect(unsupported.statusCode).toBe(409);
     expect(unsupported.json().error.message).toBe(

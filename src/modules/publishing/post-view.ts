@@ -1,3 +1,4 @@
+import { getConnector } from "../../connectors/registry.js";
 import type { AppContext } from "../../context.js";
 import type { Locale } from "../../db/schema.js";
 import { checkDraft, type DraftMedia } from "../../shared/networks/check.js";
@@ -155,6 +156,9 @@ export async function presentPosts(ctx: AppContext, workspaceId: string, rows: r
         externalUrl: t.external_url,
         errorCode: t.error_code,
         errorMessage: t.error_message,
+        removedAt: t.removed_at?.toISOString() ?? null,
+        // « Retirer du réseau » is offered for a published copy still online on a network Relais can delete from.
+        removable: t.status === "published" && !t.removed_at && Boolean(getConnector(t.network)?.delete),
         check: checkTarget(locale, t.network, effectiveContent(p, t), mediaById, t.account_limits),
       })),
   }));

@@ -208,6 +208,7 @@ export function listTargets(db: Db, workspaceId: string, postIds: string[]) {
       "post_targets.external_url",
       "post_targets.error_code",
       "post_targets.error_message",
+      "post_targets.removed_at",
       "social_accounts.display_name as account_name",
       "social_accounts.network",
       // The account's own limits (a Mastodon instance's), for the target's checks: same row, same query.

@@ -175,6 +175,15 @@ export const targetSchema = z
     externalUrl: z.string().nullable(),
     errorCode: z.string().nullable(),
     errorMessage: z.string().nullable(),
+    removedAt: z.iso
+      .datetime({ offset: true })
+      .nullable()
+      .meta({ description: "When this published copy was deleted from the network from Relais" }),
+    removable: z
+      .boolean()
+      .meta({
+        description: "Published, still online, and Relais can delete it from this network (remove-from-network)",
+      }),
     check: checkSchema,
   })
   .meta({ id: "PostTarget" });

@@ -2306,6 +2306,85 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/workspaces/{workspaceId}/posts/{postId}/targets/{targetId}/remove-from-network": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Take a published copy down: delete it (a whole thread) from the network (editor+)
+         * @description Safe to repeat: a copy already gone counts as removed. The target keeps its history and gets `removedAt`. 409 remove_unsupported when the network's connector cannot delete; 502 remove_failed when the network refuses (nothing changes in Relais).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    workspaceId: string;
+                    postId: string;
+                    targetId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PostTargetDelivery"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/workspaces/{workspaceId}/crisis": {
         parameters: {
             query?: never;
@@ -12811,6 +12890,10 @@ export interface components {
             externalUrl: string | null;
             errorCode: string | null;
             errorMessage: string | null;
+            /** @description When this published copy was deleted from the network from Relais */
+            removedAt: string | null;
+            /** @description Published, still online, and Relais can delete it from this network (remove-from-network) */
+            removable: boolean;
             check: components["schemas"]["DraftCheckInput"];
         };
         PostInput: {
@@ -12931,6 +13014,8 @@ export interface components {
             errorMessage: string | null;
             /** @description Our explanation of errorCode, in your language */
             explanation: string | null;
+            /** @description When the published copy was deleted from the network from Relais */
+            removedAt: string | null;
         };
         CrisisSwitchInput: {
             paused: boolean;
@@ -13860,6 +13945,10 @@ export interface components {
             externalUrl: string | null;
             errorCode: string | null;
             errorMessage: string | null;
+            /** @description When this published copy was deleted from the network from Relais */
+            removedAt: string | null;
+            /** @description Published, still online, and Relais can delete it from this network (remove-from-network) */
+            removable: boolean;
             check: components["schemas"]["DraftCheck"];
         };
         Post: {
@@ -13980,6 +14069,8 @@ export interface components {
             errorMessage: string | null;
             /** @description Our explanation of errorCode, in your language */
             explanation: string | null;
+            /** @description When the published copy was deleted from the network from Relais */
+            removedAt: string | null;
         };
         CrisisSwitch: {
             paused: boolean;

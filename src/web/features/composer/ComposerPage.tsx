@@ -21,6 +21,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useParams, useSearchParams } from "react-router";
+import { formatDateTime } from "../../components/format";
 import { ErrorState, PageLoader } from "../../components/PageState";
 import { PageTitle } from "../../components/PageTitle";
 import { checkFor, networkHasThreads } from "../publishing/networks";
@@ -37,6 +38,7 @@ import { MediaField } from "./MediaPicker";
 import { PostActivity } from "./PostActivity";
 import { PRESETS } from "./RenditionsPanel";
 import { SeriesPanel } from "./SeriesPanel";
+import { TakeDown } from "./TakeDown";
 
 /**
  * The composer: one post, several accounts, a base version and per-account variants, live checks and
@@ -408,10 +410,24 @@ function Composer({ post }: { post?: Post }) {
                     {target?.status && target.status !== "pending" && (
                       <Group gap="xs">
                         <StatusBadge status={target.status} />
-                        {target.externalUrl && (
-                          <Anchor href={target.externalUrl} target="_blank" rel="noreferrer" size="sm">
-                            {t("calendar.viewLive")}
-                          </Anchor>
+                        {target.removedAt ? (
+                          <Text size="sm" c="dimmed">
+                            {t("composer.takeDown.removedOn", { date: formatDateTime(target.removedAt, tz) })}
+                          </Text>
+                        ) : (
+                          target.externalUrl && (
+                            <Anchor href={target.externalUrl} target="_blank" rel="noreferrer" size="sm">
+                              {t("calendar.viewLive")}
+                            </Anchor>
+                          )
+                        )}
+                        {target.removable && canEdit && post && target.id && (
+                          <TakeDown
+                            workspaceId={workspace.id}
+                            postId={post.id}
+                            targetId={target.id}
+                            accountName={account?.displayName ?? target.accountName ?? ""}
+                          />
                         )}
                         {target.errorMessage && (
                           <Text size="xs" c="red.8">

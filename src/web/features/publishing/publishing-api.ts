@@ -164,6 +164,12 @@ export const postActions = {
         body: { ...(reviewerName ? { reviewerName } : {}), expiresInDays },
       }),
     ),
+  removeFromNetwork: (w: string, id: string, targetId: string) =>
+    unwrap(
+      api.POST("/api/workspaces/{workspaceId}/posts/{postId}/targets/{targetId}/remove-from-network", {
+        params: { path: { workspaceId: w, postId: id, targetId } },
+      }),
+    ),
   resolveTarget: (w: string, id: string, targetId: string, outcome: "published" | "republish") => {
     const params = { params: { path: { workspaceId: w, postId: id, targetId } } };
     return outcome === "published"
