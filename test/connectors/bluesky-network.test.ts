@@ -14,7 +14,8 @@ import { syncAccountInteractions } from "../../src/modules/inbox/sync.service.js
 import { LEASE_SECONDS, publishTargets } from "../../src/modules/scheduler/publish.service.js";
 import { reconcile } from "../../src/modules/scheduler/recovery.service.js";
 import { closeContext, createContext } from "../../src/runtime.js";
-import { createTestApp, createWorkspace, signUp, type TestApp } from "../helpers/app.js";
+import * as accounts from "../../src/modules/accounts/accounts.service.js";
+import { type Caller, createTestApp, createWorkspace, signUp, type TestApp } from "../helpers/app.js";
 import { type Instance, newInstance } from "../helpers/processes.js";
 import { upload } from "../media/fixtures.js";
 import { type BlueskyNetwork, HoldingProxy, type PeerAccount, startNetwork } from "../peers/bluesky/peer.js";
@@ -24,7 +25,8 @@ import { type BlueskyNetwork, HoldingProxy, type PeerAccount, startNetwork } fro
  * @atproto/dev-env): Relais connects an account through its API, publishes a scheduled post with a mention,
  * a link card, two images with alt text and a long text (→ thread) through its worker, and the AppView
  * shows it right; another account replies, quotes, likes and mentions, and Relais ingests those
- * interactions and snapshots the like. Then a worker is SIGKILLed in the middle of a thread and the network
+ * interactions and snapshots the like; Relais answers and quotes a post of the other account, finds it with
+ * keyword search, and takes its own thread down (every part gone from the AppView). Then a worker is SIGKILLed in the middle of a thread and the network
  * still ends with exactly one copy of each part.
  *
  * Run by `npm run test:bluesky` (vitest.bluesky.config.ts) after `npm ci --prefix test/peers/bluesky/net`; the
@@ -95,6 +97,8 @@ const longText = (mention: string, link: string) =>
 
 describe("Bluesky through Relais on a real local network", () => {
   let t: TestApp;
+  let owner: Caller;
+  let postId: string;
   let alice: PeerAccount;
   let bob: PeerAccount;
   let workspaceId: string;
@@ -111,7 +115,7 @@ describe("Bluesky through Relais on a real local network", () => {
     alice = await net.createAccount("musee");
     bob = await net.createAccount("bob");
     t = await createTestApp({ config: { allowPrivateNetwork: true }, withQueue: true });
-    const owner = await signUp(t, "camille@musee.fr", { owner: true, canCreateWorkspaces: true });
+    owner = await signUp(t, "camille@musee.fr", { owner: true, canCreateWorkspaces: true });
     workspaceId = await createWorkspace(owner, "Musée des Lumières");
 
     // A wrong app password: a translated 4xx, nothing stored.
@@ -163,6 +167,7 @@ describe("Bluesky through Relais on a real local network", () => {
     });
     expect(created.statusCode, created.body).toBe(201);
     const post = created.json();
+    postId = post.id;
     targetId = post.targets[0].id;
     const scheduled = await owner.post(`/api/workspaces/${workspaceId}/posts/${post.id}/schedule`, {
       at: new Date(Date.now() + 2_000).toISOString(),
@@ -302,6 +307,80 @@ describe("Bluesky through Relais on a real local network", () => {
     expect(snap).toMatchObject({ likes: 1, quotes: 1 });
     // Replies count our own thread parts as well as Bob's reply.
     expect(Number(snap.replies)).toBeGreaterThanOrEqual(2);
+  });
+
+  /** Creates a post through the API, schedules it a second ahead and waits for the worker to publish it. */
+  async function publishThroughRelais(body: string, options: Record<string, unknown>) {
+    const created = await owner.post(`/api/workspaces/${workspaceId}/posts`, {
+      body,
+      options: { ...options, langs: ["fr"] },
+      targets: [{ accountId }],
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const id = created.json().targets[0].id as string;
+    const scheduled = await owner.post(`/api/workspaces/${workspaceId}/posts/${created.json().id}/schedule`, {
+      at: new Date(Date.now() + 1_000).toISOString(),
+    });
+    expect(scheduled.statusCode, scheduled.body).toBe(200);
+    const row = await waitFor(
+      "the post to be published",
+      async () => {
+        const r = await t.ctx.db.selectFrom("post_targets").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
+        if (r.status === "failed") throw new Error(`publish failed: ${r.error_code} ${r.error_message}`);
+        return r.status === "published" ? r : null;
+      },
+      90_000,
+    );
+    await net.processAll();
+    const view = (await bob.agent.app.bsky.feed.getPosts({ uris: [row.external_id!] })).data.posts[0]!;
+    return view;
+  }
+
+  it("answers and quotes Bob through Relais, finds his post with search, and takes the first thread down", async () => {
+    const question = await bob.agent.post({ text: "Quel est le programme du jeudi soir ? 🤔 #lumières" });
+    await net.processAll();
+
+    const reply = await publishThroughRelais("Jeudi : ouverture à 18 h, place des Terreaux ✨", {
+      replyTo: question.uri,
+    });
+    const replyRecord = reply.record as AppBskyFeedPost.Record;
+    expect(replyRecord.reply?.parent.uri).toBe(question.uri);
+    expect(replyRecord.reply?.root.uri).toBe(question.uri);
+
+    const quote = await publishThroughRelais("La question du jour, et notre réponse juste en dessous 👇", {
+      quote: question.uri,
+    });
+    expect(quote.embed?.$type).toBe("app.bsky.embed.record#view");
+    expect((quote.embed as { record: { uri: string } }).record.uri).toBe(question.uri);
+
+    // Keyword search of public posts (what alerts use), through the connector with the stored credentials.
+    const { connector, secrets } = await accounts.loadForPublishing(t.ctx, workspaceId, accountId);
+    const found = await connector.search!(secrets, { q: "programme", limit: 25 });
+    expect(found.items.map((i) => i.externalId)).toContain(question.uri);
+    const bobs = found.items.find((i) => i.externalId === question.uri)!;
+    expect(bobs).toMatchObject({ authorHandle: bob.handle, text: "Quel est le programme du jeudi soir ? 🤔 #lumières" });
+
+    // Take the first (threaded) post down: every part disappears from the AppView, and Relais records it.
+    const removed = await owner.post(
+      `/api/workspaces/${workspaceId}/posts/${postId}/targets/${targetId}/remove-from-network`,
+      {},
+    );
+    expect(removed.statusCode, removed.body).toBe(200);
+    expect(removed.json().removedAt).toBeTruthy();
+    await net.processAll();
+    expect((await bob.agent.app.bsky.feed.getPosts({ uris: partUris })).data.posts).toEqual([]);
+    for (const uri of partUris) {
+      const rkey = uri.split("/").pop()!;
+      await expect(
+        alice.agent.com.atproto.repo.getRecord({ repo: alice.did, collection: "app.bsky.feed.post", rkey }),
+      ).rejects.toThrow();
+    }
+    // Repeating is harmless.
+    const again = await owner.post(
+      `/api/workspaces/${workspaceId}/posts/${postId}/targets/${targetId}/remove-from-network`,
+      {},
+    );
+    expect(again.statusCode).toBe(200);
   });
 });
 
