@@ -6,6 +6,8 @@ import * as m0005 from "./0005-social-sync.js";
 import * as m0006 from "./0006-veille.js";
 import * as m0007 from "./0007-alerts.js";
 import * as m0008 from "./0008-curation.js";
+import * as m0009 from "./0009-veille-search.js";
+import * as m0010 from "./0010-veille-ingest.js";
 import * as m0011 from "./0011-alert-deliveries.js";
 import * as m0012 from "./0012-target-removal.js";
 
@@ -21,6 +23,8 @@ export const migrations: Record<string, Migration> = {
   "0006-veille": m0006,
   "0007-alerts": m0007,
   "0008-curation": m0008,
+  "0009-veille-search": m0009,
+  "0010-veille-ingest": m0010,
   "0011-alert-deliveries": m0011,
   "0012-target-removal": m0012,
 };

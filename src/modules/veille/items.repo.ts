@@ -16,25 +16,6 @@ export function searchVector(language: string | null, title: string, body: strin
   return sql`setweight(to_tsvector(${cfg}::regconfig, ${unaccent(title)}), 'A') || setweight(to_tsvector(${cfg}::regconfig, ${unaccent(body.slice(0, MAX_INDEXED_CHARS))}), 'B')`;
 }
 
-/** A websearch query ("mots", "phrase exacte", -exclu, OR) in one language's configuration. */
-export function searchQuery(q: string, language?: string | null): RawBuilder<unknown> {
-  return sql`websearch_to_tsquery(${searchConfig(language)}::regconfig, ${unaccent(q)})`;
-}
-
-/**
- * The search condition. With a language filter: that language's configuration. Without: each item is
- * matched with its own language's query (so "-taureaux" excludes a French item by its French stem), and
- * the OR of the three queries — constants — comes first so the GIN index answers before the exact check.
- */
-export function searchCondition(q: string, language?: string | null): RawBuilder<unknown> {
-  if (language) return sql`i.search @@ ${searchQuery(q, language)}`;
-  const fr = searchQuery(q, "fr");
-  const en = searchQuery(q, "en");
-  const simple = searchQuery(q, null);
-  return sql`i.search @@ (${fr} || ${en} || ${simple})
-    and i.search @@ (case i.language when 'fr' then ${fr} when 'en' then ${en} else ${simple} end)`;
-}
-
 export interface NewItem {
   guid: string;
   link: string | null;
@@ -293,75 +274,7 @@ export async function analyzeItems(db: Kysely<DB>): Promise<void> {
 
 // ---- reading ----
 
-export interface ItemFilter {
-  feedId?: string;
-  folderId?: string;
-  language?: string;
-  since?: Date;
-  until?: Date;
-  unread?: boolean;
-  starred?: boolean;
-  q?: string;
-  storyId?: string;
-  /** Show one item per story (its lead) — ignored when a feed is chosen. */
-  group?: boolean;
-}
-
-export interface ListedItem {
-  id: string;
-  feed_id: string;
-  feed_title: string;
-  story_id: string | null;
-  story_count: number | null;
-  link: string | null;
-  title: string;
-  summary: string;
-  content_head: string;
-  image_url: string | null;
-  author: string | null;
-  language: string | null;
-  published_at: Date;
-  read_at: Date | null;
-  starred_at: Date | null;
-  has_full_text: boolean;
-}
-
-export async function listItems(
-  db: Db,
-  workspaceId: string,
-  userId: string,
-  f: ItemFilter,
-  limit: number,
-  cursor?: { at: Date; id: string },
-): Promise<ListedItem[]> {
-  const conds: RawBuilder<unknown>[] = [sql`i.workspace_id = ${workspaceId}`];
-  if (f.feedId) conds.push(sql`i.feed_id = ${f.feedId}`);
-  if (f.folderId) conds.push(sql`f.folder_id = ${f.folderId}`);
-  if (f.language) conds.push(sql`i.language = ${f.language}`);
-  if (f.since) conds.push(sql`i.published_at >= ${f.since}`);
-  if (f.until) conds.push(sql`i.published_at <= ${f.until}`);
-  if (f.unread) conds.push(sql`s.read_at is null`);
-  if (f.starred) conds.push(sql`s.starred_at is not null`);
-  if (f.storyId) conds.push(sql`i.story_id = ${f.storyId}`);
-  if (f.q) conds.push(searchCondition(f.q, f.language));
-  if (f.group && !f.feedId && !f.storyId) {
-    conds.push(sql`(i.story_id is null or st.lead_item_id is null or st.lead_item_id = i.id)`);
-  }
-  if (cursor) conds.push(sql`(i.published_at, i.id) < (${cursor.at}, ${cursor.id}::uuid)`);
-  const { rows } = await sql<ListedItem>`
-    select i.id, i.feed_id, f.title as feed_title, i.story_id, st.item_count as story_count, i.link, i.title,
-           left(i.summary, 4000) as summary, case when i.summary = '' then left(i.content, 4000) else '' end as content_head,
-           i.image_url, i.author, i.language, i.published_at, s.read_at, s.starred_at,
-           (i.full_text is not null) as has_full_text
-      from feed_items i
-      join feeds f on f.id = i.feed_id
-      left join feed_item_states s on s.item_id = i.id and s.user_id = ${userId}
-      left join stories st on st.id = i.story_id
-     where ${sql.join(conds, sql` and `)}
-     order by i.published_at desc, i.id desc
-     limit ${limit}`.execute(db);
-  return rows;
-}
+// The list and its search: list.repo.ts.
 
 export interface StorySource {
   story_id: string;

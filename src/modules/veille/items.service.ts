@@ -7,6 +7,7 @@ import { htmlToText } from "./core.js";
 import * as feedsRepo from "./feeds.repo.js";
 import { FullTextError, fetchFullText } from "./fulltext.service.js";
 import * as repo from "./items.repo.js";
+import * as listRepo from "./list.repo.js";
 import { excerpt } from "./text.js";
 
 /**
@@ -31,7 +32,7 @@ function decodeCursor(cursor: string | undefined): { at: Date; id: string } | un
 
 type Sources = Map<string, repo.StorySource[]>;
 
-function presentSummary(r: repo.ListedItem, sources: Sources) {
+function presentSummary(r: listRepo.ListedItem, sources: Sources) {
   const text = htmlToText(r.summary || r.content_head) ?? "";
   const storySources = r.story_id ? (sources.get(r.story_id) ?? []) : [];
   return {
@@ -95,7 +96,7 @@ export interface ListQuery {
 export async function list(ctx: AppContext, user: AuthUser, workspaceId: string, q: ListQuery) {
   await authorize(ctx, user, workspaceId, "veille.read");
   const cursor = decodeCursor(q.cursor);
-  const filter: repo.ItemFilter = {
+  const filter: listRepo.ItemFilter = {
     ...(q.feedId ? { feedId: q.feedId } : {}),
     ...(q.folderId ? { folderId: q.folderId } : {}),
     ...(q.storyId ? { storyId: q.storyId } : {}),
@@ -107,7 +108,7 @@ export async function list(ctx: AppContext, user: AuthUser, workspaceId: string,
     ...(q.q ? { q: q.q } : {}),
     group: q.group ?? true,
   };
-  const rows = await repo.listItems(ctx.db, workspaceId, user.id, filter, q.limit + 1, cursor);
+  const rows = await listRepo.listItems(ctx.db, workspaceId, user.id, filter, q.limit + 1, cursor);
   const page = rows.slice(0, q.limit);
   const last = page[page.length - 1];
   const sources = await sourcesOf(ctx, workspaceId, page);
@@ -120,7 +121,7 @@ export async function list(ctx: AppContext, user: AuthUser, workspaceId: string,
 async function detail(ctx: AppContext, workspaceId: string, userId: string, item: repo.ItemRow) {
   const feed = await feedsRepo.findFeed(ctx.db, workspaceId, item.feed_id);
   const state = await repo.findState(ctx.db, userId, item.id);
-  const listed: repo.ListedItem = {
+  const listed: listRepo.ListedItem = {
     id: item.id,
     feed_id: item.feed_id,
     feed_title: feed?.title || feed?.url || "",
