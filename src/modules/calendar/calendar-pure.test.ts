@@ -182,6 +182,28 @@ describe("CSV helpers", () => {
     expect(long.errors[0]?.message).toContain("301/300");
     expect(row("2027-05-04", "09:00").ok).toBe(true);
   });
+
+  it("checks a Mastodon row against the account's instance limits, not the network's default 500", () => {
+    const text = `Programme du festival 🎬 ${"é".repeat(570)}`; // 594 characters
+    const report = (limits: unknown) =>
+      validateRow(
+        {
+          line: 2,
+          cells: { date: "2027-05-04", time: "09:00", accounts: "Piaille", text, link: "", media: "", tags: "" },
+        },
+        {
+          tz: PARIS,
+          locale: "fr",
+          now: new Date("2027-01-01T00:00Z"),
+          accounts: [
+            { id: "m1", network: "mastodon", display_name: "Piaille", handle: "@festival@piaille.fr", limits },
+          ],
+        },
+      ).report;
+    expect(report({ maxCharacters: 1000 }).ok).toBe(true);
+    expect(report(null).errors[0]?.message).toContain("594/500");
+    expect(report({ maxCharacters: 300 }).errors[0]?.message).toContain("594/300");
+  });
 });
 
 describe("calendar excerpt", () => {

@@ -1,6 +1,7 @@
 import { parse } from "csv-parse/sync";
 import type { Locale } from "../../db/schema.js";
 import { checkDraft } from "../../shared/networks/check.js";
+import { accountLimitsOf } from "../../shared/networks/limits.js";
 import { issueMessage } from "../../shared/networks/messages.js";
 import { NETWORK_IDS, type NetworkId, PROFILES } from "../../shared/networks/profiles.js";
 import { localToInstant, parseLocal } from "../scheduler/local-time.js";
@@ -60,6 +61,8 @@ export interface AccountRef {
   network: string;
   display_name: string;
   handle: string | null;
+  /** The account's own limits when its network has them (a Mastodon instance's), from its settings. */
+  limits?: unknown;
 }
 
 export interface ValidRow {
@@ -232,7 +235,7 @@ export function validateRow(
     for (const id of accountIds) {
       const a = ctx.accounts.find((x) => x.id === id) as AccountRef;
       const network = (NETWORK_IDS as readonly string[]).includes(a.network) ? (a.network as NetworkId) : "webhook";
-      const check = checkDraft(network, { text, media: [] });
+      const check = checkDraft(network, { text, media: [] }, accountLimitsOf(a.network, a.limits));
       for (const issue of check.issues) {
         if (issue.code === "text_empty") continue;
         const params = {

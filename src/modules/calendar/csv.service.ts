@@ -55,7 +55,7 @@ export async function importCsv(
   if (parsed.records.length > MAX_ROWS) throw new AppError("csv_too_many_rows", { max: MAX_ROWS });
   const accounts = await ctx.db
     .selectFrom("social_accounts")
-    .select(["id", "network", "display_name", "handle"])
+    .select(["id", "network", "display_name", "handle", sql<unknown>`settings -> 'limits'`.as("limits")])
     .where("workspace_id", "=", workspaceId)
     .where("status", "<>", "disabled")
     .execute();
