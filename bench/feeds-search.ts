@@ -215,6 +215,13 @@ async function generate(ctx: AppContext, engine: string): Promise<Prepared> {
   // words (a third of the title, an eighth of the summary) with a 5,000-word filler vocabulary; the search vector
   // from the accent-folded text (what ingestion computes in JS for real items).
   const t0 = performance.now();
+  // Stories: items g, g+1, g+2 for every g ≡ 0 (mod 30) — three feeds, a minute apart — led by the oldest (g+2).
+  // Ids derived from g (md5 as uuid), so the stories exist before their items and nothing is joined afterwards.
+  await sql`
+    insert into stories (id, workspace_id, title, lead_item_id, first_seen_at, item_count)
+    select md5('story' || k)::uuid, ${ws.id}, 'Histoire ' || k, md5('item' || (k * 30 + 2))::uuid,
+           now() - ((k * 30 + 2) % 129600) * interval '1 minute', 3
+      from generate_series(1, ${Math.floor((ITEMS - 2) / 30)}::int) k`.execute(ctx.db);
   const fold = (e: string) => sql.raw(`translate(${e}, 'éèêëàâäîïôöûüùçÉÈÊÀÂÎÔÛÇœ', 'eeeeaaaiioouuucEEEAAIOUCo')`);
   for (let done = 0; done < ITEMS; done += 10_000) {
     const n = Math.min(10_000, ITEMS - done);
@@ -234,28 +241,17 @@ async function generate(ctx: AppContext, engine: string): Promise<Prepared> {
                                   else (case when en then 'word' else 'mot' end) || floor(random() * 5000)::int end, ' ')
                   from generate_series(1, 40) w where g > 0) as body
           from src)
-      insert into feed_items (workspace_id, feed_id, guid, link, content_hash, title, summary, language, published_at, search)
-      select ${ws.id}, feed_id, 'g' || g, 'https://article.example/' || g, md5(g::text), title, '<p>' || body || '</p>',
+      insert into feed_items (id, story_id, workspace_id, feed_id, guid, link, content_hash, title, summary, language,
+                              published_at, search)
+      select md5('item' || g)::uuid,
+             case when g >= 30 and g % 30 < 3 and (g / 30) * 30 + 2 <= ${ITEMS}::int then md5('story' || (g / 30))::uuid end,
+             ${ws.id}, feed_id, 'g' || g, 'https://article.example/' || g, md5(g::text), title, '<p>' || body || '</p>',
              case when en then 'en' else 'fr' end, now() - (g % 129600) * interval '1 minute',
              setweight(to_tsvector(case when en then 'english' else 'french' end::regconfig, ${fold("title")}), 'A')
              || setweight(to_tsvector(case when en then 'english' else 'french' end::regconfig, ${fold("body")}), 'B')
         from txt`.execute(ctx.db);
     process.stdout.write(`\r${engine}: ${done + n} items`);
   }
-  // Stories: items g, g+1, g+2 for every g ≡ 0 (mod 30) — three feeds, a minute apart — led by the oldest.
-  await sql`
-    with lead as (
-      select id, title, published_at, substr(guid, 2)::int / 30 as k from feed_items
-       where workspace_id = ${ws.id} and substr(guid, 2)::int % 30 = 2),
-    made as (
-      insert into stories (workspace_id, title, lead_item_id, first_seen_at, item_count)
-      select ${ws.id}, title, id, published_at, 3 from lead
-      returning id, lead_item_id)
-    update feed_items i set story_id = made.id
-      from made join lead on lead.id = made.lead_item_id
-     where i.workspace_id = ${ws.id} and i.guid in ('g' || (lead.k * 30), 'g' || (lead.k * 30 + 1), 'g' || (lead.k * 30 + 2))`.execute(
-    ctx.db,
-  );
   await sql`insert into feed_item_states (workspace_id, user_id, item_id, read_at)
             select workspace_id, ${user.id}, id, now() from feed_items where workspace_id = ${ws.id} and random() < 0.1`.execute(
     ctx.db,

@@ -91,9 +91,9 @@ export function searchCondition(q: string, language?: string | null): RawBuilder
 }
 
 /**
- * The filter's conditions on `i` alone (no join): the per-user state and the story lead are correlated
- * subqueries, evaluated per row after the cheaper conditions, so a walk by date stops as soon as the page is
- * full instead of joining every state of the user first.
+ * The filter's conditions on `i` alone (no join). `costly` are correlated subqueries (the caller's read state,
+ * the story's lead): one index probe per row, so they are evaluated last — after the search, and in step 2
+ * after sorting, on only as many rows as the page takes.
  */
 function conditions(
   workspaceId: string,
@@ -101,74 +101,154 @@ function conditions(
   f: ItemFilter,
   feedIds: string[] | undefined,
   cursor: Cursor | undefined,
-): RawBuilder<unknown>[] {
-  const conds: RawBuilder<unknown>[] = [sql`i.workspace_id = ${workspaceId}`];
-  if (f.feedId) conds.push(sql`i.feed_id = ${f.feedId}`);
-  if (feedIds) conds.push(sql`i.feed_id = any(${feedIds}::uuid[])`);
-  if (f.language) conds.push(sql`i.language = ${f.language}`);
-  if (f.since) conds.push(sql`i.published_at >= ${f.since}`);
-  if (f.until) conds.push(sql`i.published_at <= ${f.until}`);
-  if (f.storyId) conds.push(sql`i.story_id = ${f.storyId}`);
-  if (cursor) conds.push(sql`(i.published_at, i.id) < (${cursor.at}, ${cursor.id}::uuid)`);
-  if (f.q) conds.push(searchCondition(f.q, f.language));
+): { cheap: RawBuilder<unknown>[]; costly: RawBuilder<unknown>[] } {
+  const cheap: RawBuilder<unknown>[] = [sql`i.workspace_id = ${workspaceId}`];
+  const costly: RawBuilder<unknown>[] = [];
+  if (f.feedId) cheap.push(sql`i.feed_id = ${f.feedId}`);
+  if (feedIds) cheap.push(sql`i.feed_id = any(${feedIds}::uuid[])`);
+  if (f.language) cheap.push(sql`i.language = ${f.language}`);
+  if (f.since) cheap.push(sql`i.published_at >= ${f.since}`);
+  if (f.until) cheap.push(sql`i.published_at <= ${f.until}`);
+  if (f.storyId) cheap.push(sql`i.story_id = ${f.storyId}`);
+  if (cursor) cheap.push(sql`(i.published_at, i.id) < (${cursor.at}, ${cursor.id}::uuid)`);
+  if (f.q) cheap.push(searchCondition(f.q, f.language));
   // A scalar subquery, not NOT EXISTS: an anti-join may be answered by hashing all the user's states.
   if (f.unread) {
-    conds.push(
+    costly.push(
       sql`(select s.read_at from feed_item_states s where s.user_id = ${userId} and s.item_id = i.id) is null`,
     );
   }
+  // A semi-join: the planner may start from the user's few starred items.
   if (f.starred) {
-    conds.push(sql`exists (select 1 from feed_item_states s
+    cheap.push(sql`exists (select 1 from feed_item_states s
                             where s.user_id = ${userId} and s.item_id = i.id and s.starred_at is not null)`);
   }
   if (f.group && !f.feedId && !f.storyId) {
     // The story's lead only (an item whose story has no lead, or lost it, is shown).
-    conds.push(sql`(i.story_id is null
+    costly.push(sql`(i.story_id is null
       or coalesce((select st.lead_item_id from stories st where st.id = i.story_id), i.id) = i.id)`);
   }
-  return conds;
-}
-
-/** The scope walked by date in step 1: what a btree on (workspace | feed, published_at, id) answers. */
-function windowConditions(workspaceId: string, f: ItemFilter, cursor: Cursor | undefined): RawBuilder<unknown>[] {
-  const conds: RawBuilder<unknown>[] = [sql`i.workspace_id = ${workspaceId}`];
-  if (f.feedId) conds.push(sql`i.feed_id = ${f.feedId}`);
-  if (f.since) conds.push(sql`i.published_at >= ${f.since}`);
-  if (f.until) conds.push(sql`i.published_at <= ${f.until}`);
-  if (cursor) conds.push(sql`(i.published_at, i.id) < (${cursor.at}, ${cursor.id}::uuid)`);
-  return conds;
+  return { cheap, costly };
 }
 
 const and = (conds: RawBuilder<unknown>[]) => sql.join(conds, sql` and `);
 
+const BY_DATE = sql`i.published_at desc, i.id desc`;
+// The same order, in a form no btree index answers (see step 2 above).
+const BY_DATE_NOT_INDEXED = sql`i.published_at + interval '0 second' desc, i.id desc`;
+
+/** A folder of more feeds than this is walked as the workspace (its feeds filtered), not feed by feed. */
+const MAX_MERGED_FEEDS = 64;
+
 /**
- * The page: `source` (feed_items or a window of it) filtered by `conds`, newest first, `limit` rows, then the
- * feed title, the caller's state and the story count for those rows only.
+ * The newest `n` rows of the scope, newest first, as a btree walks them: the workspace (recent-items index), one
+ * feed (feed index) or a folder's feeds (each feed's index, merged by date: the planner's Merge Append pulls
+ * from each only what the merge consumes), within the dates and after the cursor.
  */
+function scopeRows(
+  workspaceId: string,
+  f: ItemFilter,
+  feedIds: string[] | undefined,
+  cursor: Cursor | undefined,
+  n: number,
+): RawBuilder<unknown> {
+  const range: RawBuilder<unknown>[] = [];
+  if (f.since) range.push(sql`i.published_at >= ${f.since}`);
+  if (f.until) range.push(sql`i.published_at <= ${f.until}`);
+  if (cursor) range.push(sql`(i.published_at, i.id) < (${cursor.at}, ${cursor.id}::uuid)`);
+  const rows = (feedId?: string) =>
+    sql`(select i.* from feed_items i
+          where ${and([sql`i.workspace_id = ${workspaceId}`, ...(feedId ? [sql`i.feed_id = ${feedId}`] : []), ...range])}
+          order by ${BY_DATE} limit ${n})`;
+  if (f.feedId) return rows(f.feedId);
+  if (feedIds && feedIds.length <= MAX_MERGED_FEEDS) {
+    return sql`(select i.* from (${sql.join(feedIds.map(rows), sql` union all `)}) i order by ${BY_DATE} limit ${n})`;
+  }
+  return rows();
+}
+
+const ITEM_COLUMNS = sql`i.id, i.feed_id, f.title as feed_title, i.story_id, st.item_count as story_count, i.link, i.title,
+       left(i.summary, 4000) as summary, case when i.summary = '' then left(i.content, 4000) else '' end as content_head,
+       i.image_url, i.author, i.language, i.published_at, s.read_at, s.starred_at,
+       (i.full_text is not null) as has_full_text`;
+
+/** The feed title, the caller's state and the story count of the page's rows `i` (joined for those rows only). */
+const JOINS = (userId: string) => sql`
+  join feeds f on f.id = i.feed_id
+  left join feed_item_states s on s.user_id = ${userId} and s.item_id = i.id
+  left join stories st on st.id = i.story_id`;
+
+/** Up to `limit` rows of feed_items matching `conds`, in `order` (newest first). */
 async function page(
   db: Db,
   userId: string,
-  source: RawBuilder<unknown>,
   conds: RawBuilder<unknown>[],
   order: RawBuilder<unknown>,
   limit: number,
 ): Promise<ListedItem[]> {
   const { rows } = await sql<ListedItem>`
-    select i.id, i.feed_id, f.title as feed_title, i.story_id, st.item_count as story_count, i.link, i.title,
-           left(i.summary, 4000) as summary, case when i.summary = '' then left(i.content, 4000) else '' end as content_head,
-           i.image_url, i.author, i.language, i.published_at, s.read_at, s.starred_at,
-           (i.full_text is not null) as has_full_text
-      from (select i.* from ${source} i where ${and(conds)} order by ${order} limit ${limit}) i
-      join feeds f on f.id = i.feed_id
-      left join feed_item_states s on s.user_id = ${userId} and s.item_id = i.id
-      left join stories st on st.id = i.story_id
-     order by i.published_at desc, i.id desc`.execute(db);
+    select ${ITEM_COLUMNS}
+      from (select i.* from feed_items i where ${and(conds)} order by ${order} limit ${limit}) i
+      ${JOINS(userId)}
+     order by ${BY_DATE}`.execute(db);
   return rows;
 }
 
-const BY_DATE = sql`i.published_at desc, i.id desc`;
-// The same order, in a form no btree index answers (see step 2 above).
-const BY_DATE_NOT_INDEXED = sql`i.published_at + interval '0 second' desc, i.id desc`;
+/**
+ * Step 2: up to `limit` rows older than step 1's window. The GIN index gives the rows matching `cheap` (the
+ * search is among them), sorted by a date expression no btree answers; `costly` is then checked in that order
+ * until the page is full — not on every match.
+ */
+async function olderPage(
+  db: Db,
+  userId: string,
+  cheap: RawBuilder<unknown>[],
+  costly: RawBuilder<unknown>[],
+  limit: number,
+): Promise<ListedItem[]> {
+  if (!costly.length) return page(db, userId, cheap, BY_DATE_NOT_INDEXED, limit);
+  const { rows } = await sql<ListedItem>`
+    select ${ITEM_COLUMNS}
+      from (select i.id
+              from (select i.id, i.story_id, i.published_at + interval '0 second' as sort_at from feed_items i
+                     where ${and(cheap)} order by sort_at desc, i.id desc offset 0) i
+             where ${and(costly)}
+             order by i.sort_at desc, i.id desc limit ${limit}) c
+      join feed_items i on i.id = c.id
+      ${JOINS(userId)}
+     order by ${BY_DATE}`.execute(db);
+  return rows;
+}
+
+/**
+ * Step 1: up to `limit` rows matching `conds` among the scope's newest `window` rows — and the window's last
+ * row (`edge`) when the window was full and the matches fewer than `limit`: step 2 starts after it. One
+ * statement: the last row is numbered as it streams by and kept by the filter whether it matches or not.
+ */
+async function windowPage(
+  db: Db,
+  userId: string,
+  scope: RawBuilder<unknown>,
+  conds: RawBuilder<unknown>[],
+  limit: number,
+  window: number,
+): Promise<{ hits: ListedItem[]; edge: { published_at: Date; id: string } | undefined }> {
+  const { rows } = await sql<ListedItem & { hit: boolean; window_row: number }>`
+    select ${ITEM_COLUMNS}, i.hit, i.window_row
+      from (select i.*, (${and(conds)}) as hit
+              from (select i.*, row_number() over (order by ${BY_DATE}) as window_row from ${scope} i) i
+             where (${and(conds)}) or i.window_row = ${window}
+             order by ${BY_DATE} limit ${limit + 1}) i
+      ${JOINS(userId)}
+     order by ${BY_DATE}`.execute(db);
+  const hits = rows.filter((r) => r.hit).slice(0, limit);
+  const last = rows.find((r) => Number(r.window_row) === window);
+  for (const r of rows) {
+    delete (r as Partial<typeof r>).hit;
+    delete (r as Partial<typeof r>).window_row;
+  }
+  return { hits, edge: hits.length < limit && last ? { published_at: last.published_at, id: last.id } : undefined };
+}
 
 /**
  * Items matching the filter, newest first (published_at, then id), at most `limit`, after the cursor.
@@ -185,31 +265,25 @@ export async function listItems(
 ): Promise<ListedItem[]> {
   let feedIds: string[] | undefined;
   if (f.folderId) {
-    // The folder's feeds as constants: the planner can then intersect the feed index with the GIN index.
+    // The folder's feeds as constants: walked feed by feed in step 1, and in step 2 the feed index and the GIN
+    // index intersect.
     const feeds = await db
       .selectFrom("feeds")
       .select("id")
       .where("workspace_id", "=", workspaceId)
       .where("folder_id", "=", f.folderId)
+      .orderBy("id")
       .execute();
     if (!feeds.length) return [];
     feedIds = feeds.map((r) => r.id);
   }
-  const conds = conditions(workspaceId, userId, f, feedIds, cursor);
-  if (!f.q || f.starred || f.storyId || window <= 0) return page(db, userId, sql`feed_items`, conds, BY_DATE, limit);
+  const { cheap, costly } = conditions(workspaceId, userId, f, feedIds, cursor);
+  const all = [...cheap, ...costly];
+  if (!f.q || f.starred || f.storyId || window <= 0) return page(db, userId, all, BY_DATE, limit);
 
-  // Step 1: the newest rows of the scope, walked by date.
-  const scope = windowConditions(workspaceId, f, cursor);
-  const recent = sql`(select i.* from feed_items i where ${and(scope)} order by ${BY_DATE} limit ${window})`;
-  const first = await page(db, userId, recent, conds, BY_DATE, limit);
-  if (first.length >= limit) return first;
-  // Step 2: the window's last row; none when the scope is smaller than the window (it was all walked).
-  const { rows: edge } = await sql<{ published_at: Date; id: string }>`
-    select i.published_at, i.id from feed_items i where ${and(scope)}
-     order by ${BY_DATE} offset ${window - 1} limit 1`.execute(db);
-  const last = edge[0];
-  if (!last) return first;
-  const older = [...conds, sql`(i.published_at, i.id) < (${last.published_at}, ${last.id}::uuid)`];
-  const rest = await page(db, userId, sql`feed_items`, older, BY_DATE_NOT_INDEXED, limit - first.length);
-  return [...first, ...rest];
+  const scope = scopeRows(workspaceId, f, feedIds, cursor, window);
+  const { hits, edge } = await windowPage(db, userId, scope, all, limit, window);
+  if (!edge) return hits;
+  const older = [...cheap, sql`(i.published_at, i.id) < (${edge.published_at}, ${edge.id}::uuid)`];
+  return [...hits, ...(await olderPage(db, userId, older, costly, limit - hits.length))];
 }
