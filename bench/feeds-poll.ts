@@ -252,9 +252,11 @@ async function runEngine(engine: "pglite" | "postgres") {
       sqlStat?.take();
       if (profiler) await profiler.post("Profiler.start");
       const mem = memorySampler();
+      const cpu0 = process.cpuUsage();
       const t0 = performance.now();
       const stats = await pollDueFeeds(ctx, { budgetMs: 10 * 60_000 });
       const seconds = (performance.now() - t0) / 1000;
+      const cpu = process.cpuUsage(cpu0);
       const peak = mem.stop();
       if (profiler) {
         const { profile } = await profiler.post("Profiler.stop");
@@ -269,6 +271,9 @@ async function runEngine(engine: "pglite" | "postgres") {
         errors: stats.errors,
         newItems: stats.newItems,
         seconds: Number(seconds.toFixed(1)),
+        // CPU time of the polling process (PGlite runs in it): less sensitive than wall time to a loaded machine
+        cpuSeconds: Number(((cpu.user + cpu.system) / 1e6).toFixed(1)),
+        load: os.loadavg().map((l) => Number(l.toFixed(1))),
         feedsPerSecond: Math.round(stats.claimed / seconds),
         peakRssMb: peak.rssMb,
         peakHeapMb: peak.heapMb,

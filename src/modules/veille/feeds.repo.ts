@@ -1,5 +1,6 @@
 import { type Kysely, type Selectable, sql, type Transaction, type Updateable } from "kysely";
 import type { DB, FeedFoldersTable, FeedsTable } from "../../db/schema.js";
+import { toJson } from "./ingest.repo.js";
 
 /** Feeds and folders. Every function takes the workspace id, except the poller's cross-workspace claim. */
 type Db = Kysely<DB> | Transaction<DB>;
@@ -181,4 +182,46 @@ export function savePollState(db: Db, feedId: string, patch: Updateable<FeedsTab
     .set({ ...patch, updated_at: new Date() })
     .where("id", "=", feedId)
     .execute();
+}
+
+/** The state a successful fetch (200 or 304) leaves on a feed: savePollStates writes many in one statement. */
+export interface PollSuccessState {
+  id: string;
+  interval_seconds: number;
+  next_fetch_at: Date;
+  etag: string | null;
+  last_modified: string | null;
+  last_fetched_at: Date;
+  /** Set when the fetch brought new items. */
+  last_new_item_at: Date | null;
+  /** From the fetched feed: title, site and description only fill empty fields, language and format replace. */
+  title: string | null;
+  site_url: string | null;
+  description: string | null;
+  language: string | null;
+  format: string | null;
+}
+
+/**
+ * The poller's success states of many feeds in one statement (on PGlite a statement per unchanged feed was
+ * most of a mostly-304 poll). Errors reset; what the fetch did not bring keeps its value; a title, site or
+ * description only fills an empty field (the user may have renamed the feed meanwhile).
+ */
+export async function savePollStates(db: Db, states: PollSuccessState[]): Promise<void> {
+  if (!states.length) return;
+  await sql`
+    update feeds f set
+      interval_seconds = r.interval_seconds, next_fetch_at = r.next_fetch_at, error_count = 0,
+      etag = r.etag, last_modified = r.last_modified, last_fetched_at = r.last_fetched_at,
+      last_error_code = null, last_error_message = null, last_error_at = null, gone_at = null,
+      last_new_item_at = coalesce(r.last_new_item_at, f.last_new_item_at),
+      title = case when f.title = '' then coalesce(r.title, f.title) else f.title end,
+      site_url = coalesce(f.site_url, r.site_url),
+      description = case when f.description = '' then coalesce(r.description, f.description) else f.description end,
+      language = coalesce(r.language, f.language), format = coalesce(r.format, f.format),
+      updated_at = now()
+      from json_to_recordset(${toJson(states)}::json) as r(id uuid, interval_seconds integer,
+        next_fetch_at timestamptz, etag text, last_modified text, last_fetched_at timestamptz,
+        last_new_item_at timestamptz, title text, site_url text, description text, language text, format text)
+     where f.id = r.id`.execute(db);
 }

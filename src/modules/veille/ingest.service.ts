@@ -4,43 +4,34 @@ import type { FeedEnclosureJson } from "../../db/schema.js";
 import { detectLanguage, htmlToText, type NormalizedFeed } from "./core.js";
 import { emitItemsIngested } from "./events.js";
 import type { FeedRow } from "./feeds.repo.js";
-import * as items from "./items.repo.js";
+import * as repo from "./ingest.repo.js";
+import type * as items from "./items.repo.js";
 import { retentionDays } from "./retention.service.js";
-import {
-  contentHash,
-  excerpt,
-  firstImage,
-  jaccard,
-  quickLanguage,
-  STORY_SIMILARITY,
-  storyBands,
-  titleTokens,
-} from "./text.js";
+import { contentHash, excerpt, firstImage, quickLanguage, STORY_SIMILARITY, storyBands, titleTokens } from "./text.js";
 
 /**
  * Ingestion of a parsed feed into a workspace:
  * 1. normalise each entry (title, plain text, image, language, dates; future dates clamped to now);
  * 2. drop duplicates within the batch (guid, link, content hash);
- * 3. in one transaction, two statements whatever the batch: the lookup (entries already stored — same guid
- *    in this feed, then same link or content hash anywhere in the workspace, e.g. the same article from a
- *    site's main feed and its category feed — and the story candidates of the others), then the insert of
- *    the new items with their search vector and their story (near-duplicates from other sources: MinHash
- *    bands on title words, exact Jaccard ≥ 0.5 on the candidates, published within 48 hours of each other;
- *    the matching is plain computing between the two statements);
- * 4. after the commit, announce the new ids (events.ts) and return them.
- * A batch is all or nothing: a crash before the commit stores none of it, and the feed's validators (ETag,
- * Last-Modified) are only saved after it, so the next poll reads the feed again.
+ * 3. two statements whatever the batch (ingest.repo.ts): the lookup — entries already stored (same guid in
+ *    this feed, then same link or content hash anywhere in the workspace, e.g. the same article from a site's
+ *    main feed and its category feed) and the story candidates of the others — then the insert of the new
+ *    items with their search vector and their story (near-duplicates from other sources: MinHash bands on
+ *    title words, exact Jaccard ≥ 0.5 on the candidates, published within 48 hours of each other; the
+ *    matching runs in between);
+ * 4. announce the new ids (events.ts) and return them.
+ * Each statement is atomic: a crash stores all of a batch or none of it, and the feed's validators (ETag,
+ * Last-Modified) are only saved afterwards (poller.service.ts), so the next poll reads the feed again.
  */
 
 /** Items further apart than this are different stories, however alike their titles. */
 const STORY_WINDOW_MS = 48 * 3600_000;
 
 /**
- * Cumulative milliseconds per ingestion stage in this process (the polling benchmark prints them): `wait` is
- * the time spent waiting for a connection (on PGlite: for the other feeds' statements), the other stages run
- * while holding it.
+ * Cumulative milliseconds per ingestion stage in this process (the polling benchmark prints them). Stages of
+ * concurrent feeds overlap, and on PGlite a statement's time includes its wait for the shared connection.
  */
-export const ingestTimings = { prepare: 0, wait: 0, lookup: 0, stories: 0, insert: 0, emit: 0 };
+export const ingestTimings = { prepare: 0, lookup: 0, stories: 0, insert: 0, emit: 0 };
 const since = (t: number) => performance.now() - t;
 
 export interface IngestResult {
@@ -68,9 +59,9 @@ const SUMMARY_ONLY_CHARS = 600;
 
 /** Title words of stored items by id (titles never change): the same candidates come back for many fetches. */
 const TOKEN_CACHE_SIZE = 50_000;
-const tokenCache = new Map<string, string[]>();
+const tokenCache = new Map<string, Set<string>>();
 
-function rememberTokens(id: string, tokens: string[]): void {
+function rememberTokens(id: string, tokens: Set<string>): void {
   tokenCache.set(id, tokens);
   if (tokenCache.size > TOKEN_CACHE_SIZE) {
     const oldest = tokenCache.keys().next().value;
@@ -78,33 +69,41 @@ function rememberTokens(id: string, tokens: string[]): void {
   }
 }
 
-function tokensOf(candidate: items.StoryCandidate): string[] {
+function tokensOf(candidate: repo.StoryCandidate): Set<string> {
   let tokens = tokenCache.get(candidate.id);
   if (!tokens) {
-    tokens = titleTokens(candidate.title);
+    tokens = new Set(titleTokens(candidate.title));
     rememberTokens(candidate.id, tokens);
   }
   return tokens;
 }
 
-type Entry = items.NewItem & { tokens: string[]; short: boolean };
+/** text.ts's jaccard on word sets (titleTokens has no repeated word), without building sets per pair. */
+function similarity(a: Set<string>, b: Set<string>): number {
+  if (!a.size || !b.size) return 0;
+  let inter = 0;
+  for (const w of b) if (a.has(w)) inter++;
+  return inter / (a.size + b.size - inter);
+}
+
+type Entry = items.NewItem & { tokens: Set<string>; short: boolean };
 
 /**
  * For each new entry, the most similar candidate (an item of another feed sharing a band, Jaccard ≥ 0.5 on
- * title words, published within 48 hours). Plain computing: it runs between the two statements of the
- * ingestion transaction without waiting on anything.
+ * title words, published within 48 hours), between the lookup and the insert.
  */
-function matchStories(fresh: Entry[], pool: items.StoryCandidate[]): Map<Entry, items.StoryCandidate> {
-  const out = new Map<Entry, items.StoryCandidate>();
+function matchStories(fresh: Entry[], pool: repo.StoryCandidate[]): Map<Entry, repo.StoryCandidate> {
+  const out = new Map<Entry, repo.StoryCandidate>();
   if (!pool.length) return out;
   for (const item of fresh) {
     if (!item.story_bands.length) continue;
     const bands = new Set(item.story_bands);
-    let best: { candidate: items.StoryCandidate; score: number } | null = null;
+    const at = item.published_at.getTime();
+    let best: { candidate: repo.StoryCandidate; score: number } | null = null;
     for (const p of pool) {
-      if (Math.abs(p.published_at.getTime() - item.published_at.getTime()) > STORY_WINDOW_MS) continue;
+      if (Math.abs(p.published_at.getTime() - at) > STORY_WINDOW_MS) continue;
       if (!p.story_bands.some((b) => bands.has(b))) continue;
-      const score = jaccard(item.tokens, tokensOf(p));
+      const score = similarity(item.tokens, tokensOf(p));
       if (score >= STORY_SIMILARITY && (!best || score > best.score)) best = { candidate: p, score };
     }
     if (best) out.set(item, best.candidate);
@@ -112,7 +111,7 @@ function matchStories(fresh: Entry[], pool: items.StoryCandidate[]): Map<Entry, 
   return out;
 }
 
-/** Deadlock or serialization failure (PostgreSQL): the whole transaction is safe to run again. */
+/** Deadlock or serialization failure (PostgreSQL): the statement stored nothing and is safe to run again. */
 function isRetryable(err: unknown): boolean {
   const code = typeof err === "object" && err !== null ? (err as { code?: unknown }).code : undefined;
   return code === "40P01" || code === "40001";
@@ -151,7 +150,7 @@ export async function ingestFeed(
       type: e.type,
       length: e.length,
     }));
-    const tokens = titleTokens(title);
+    const words = titleTokens(title);
     entries.push({
       guid,
       link,
@@ -165,9 +164,9 @@ export async function ingestFeed(
       image_url: image ?? null,
       language: languageOf(`${title}. ${text.slice(0, LANGUAGE_SAMPLE)}`) ?? feedLanguage ?? null,
       published_at: published,
-      story_bands: storyBands(tokens),
+      story_bands: storyBands(words),
       searchText: text,
-      tokens,
+      tokens: new Set(words),
       short: text.length < SUMMARY_ONLY_CHARS,
     });
   }
@@ -179,48 +178,35 @@ export async function ingestFeed(
     to: new Date(Math.max(...times) + STORY_WINDOW_MS),
   };
 
-  // One short transaction: on PGlite it holds the only connection, so nothing in it waits on anything but
-  // its two statements (the story matching between them is plain computing).
-  let inserted: { id: string; guid: string }[] = [];
-  let fresh: Entry[] = [];
+  // Two statements, each atomic: a crash between them stores nothing, and the insert drops again what
+  // another feed stored meanwhile (guid, link, content hash) and resolves the stories when writing.
+  t = performance.now();
+  const lookup = await repo.lookupForIngest(ctx.db, feed.workspace_id, feed.id, entries, window);
+  const fresh = entries.filter((_, i) => !lookup.known.has(i));
+  ingestTimings.lookup += since(t);
+  if (!fresh.length) return { newIds: [], needFullText: [] };
+  t = performance.now();
+  const matches = matchStories(fresh, lookup.candidates);
+  const batch: repo.IngestedItem[] = fresh.map((entry) => {
+    const { short: _s, tokens: _t, ...item } = entry;
+    const candidate = matches.get(entry);
+    return candidate
+      ? { ...item, story: { candidateId: candidate.id, candidateTitle: candidate.title, newStoryId: randomUUID() } }
+      : item;
+  });
+  ingestTimings.stories += since(t);
+  t = performance.now();
+  let inserted: { id: string; guid: string }[];
   for (let attempt = 1; ; attempt++) {
-    t = performance.now();
     try {
-      [inserted, fresh] = await ctx.db.transaction().execute(async (trx) => {
-        ingestTimings.wait += since(t);
-        t = performance.now();
-        const lookup = await items.lookupForIngest(trx, feed.workspace_id, feed.id, entries, window);
-        const fresh = entries.filter((_, i) => !lookup.known.has(i));
-        ingestTimings.lookup += since(t);
-        if (!fresh.length) return [[], fresh] as const;
-        t = performance.now();
-        const matches = matchStories(fresh, lookup.candidates);
-        ingestTimings.stories += since(t);
-        t = performance.now();
-        const rows = await items.insertIngested(
-          trx,
-          feed.workspace_id,
-          feed.id,
-          fresh.map((entry) => {
-            const { short: _s, tokens: _t, ...item } = entry;
-            const candidate = matches.get(entry);
-            return candidate
-              ? {
-                  ...item,
-                  story: { candidateId: candidate.id, candidateTitle: candidate.title, newStoryId: randomUUID() },
-                }
-              : item;
-          }),
-        );
-        ingestTimings.insert += since(t);
-        return [rows, fresh] as const;
-      });
+      inserted = await repo.insertIngested(ctx.db, feed.workspace_id, feed.id, batch);
       break;
     } catch (err) {
-      // Two feeds joining the same stories concurrently (PostgreSQL) may deadlock: nothing was stored, retry.
+      // Two feeds joining the same stories at once (PostgreSQL) may deadlock: nothing was stored, run it again.
       if (attempt >= 3 || !isRetryable(err)) throw err;
     }
   }
+  ingestTimings.insert += since(t);
   if (!inserted.length) return { newIds: [], needFullText: [] };
 
   t = performance.now();

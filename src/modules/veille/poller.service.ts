@@ -120,12 +120,18 @@ export function nextState(
   };
 }
 
+/** Options of a poll: `states` batches the success states of a polling run (pollDueFeeds). */
+interface PollOptions {
+  fetchFullText?: boolean;
+  states?: PollStateWriter;
+}
+
 /** Fetches one feed and records the outcome. Never throws for a feed problem. */
 export async function pollFeed(
   ctx: AppContext,
   feed: FeedRow,
   http: HttpClient = httpClientFor(ctx.config),
-  opts: { fetchFullText?: boolean } = {},
+  opts: PollOptions = {},
 ): Promise<PollOutcome> {
   const now = new Date();
   let result: FetchResult;
@@ -163,7 +169,7 @@ export async function applyFetchResult(
   feed: FeedRow,
   result: FetchResult,
   now: Date,
-  opts: { fetchFullText?: boolean } = {},
+  opts: PollOptions = {},
 ): Promise<PollOutcome> {
   let newItems = 0;
   let failedIngest: unknown;
@@ -179,7 +185,7 @@ export async function applyFetchResult(
     }
   }
   try {
-    await recordOutcome(ctx, feed, result, newItems, now, failedIngest);
+    await recordOutcome(ctx, feed, result, newItems, now, failedIngest, opts.states);
   } catch (err) {
     ctx.logger.error({ err, feedId: feed.id }, "could not record the feed's poll state");
   }
@@ -200,6 +206,7 @@ async function recordOutcome(
   newItems: number,
   now: Date,
   failedIngest: unknown,
+  states?: PollStateWriter,
 ): Promise<void> {
   if (failedIngest) {
     // The fetch worked but storing failed (database trouble): keep the validators so the next poll re-reads it.
@@ -238,32 +245,86 @@ async function recordOutcome(
     });
     return;
   }
-  const patch: Parameters<typeof feeds.savePollState>[2] = {
-    ...state,
+  const f = result.status === "ok" ? result.feed : null;
+  const success: feeds.PollSuccessState = {
+    id: feed.id,
+    interval_seconds: state.interval_seconds,
+    next_fetch_at: state.next_fetch_at,
     etag: result.etag,
     last_modified: result.lastModified,
     last_fetched_at: now,
-    last_error_code: null,
-    last_error_message: null,
-    last_error_at: null,
-    gone_at: null,
+    last_new_item_at: newItems > 0 ? now : null,
+    title: f?.title ? f.title.slice(0, 300) : null,
+    site_url: f?.link || null,
+    description: f?.description ? f.description.slice(0, 2000) : null,
+    language: f?.language ? f.language.slice(0, 2).toLowerCase() : null,
+    format: f?.format ?? null,
   };
-  if (newItems > 0) patch.last_new_item_at = now;
-  if (result.status === "ok") {
-    const f = result.feed;
-    if (!feed.title && f.title) patch.title = f.title.slice(0, 300);
-    if (!feed.site_url && f.link) patch.site_url = f.link;
-    if (f.description && !feed.description) patch.description = f.description.slice(0, 2000);
-    if (f.language) patch.language = f.language.slice(0, 2).toLowerCase();
-    patch.format = f.format;
-  }
   if (result.permanentRedirect && result.permanentRedirect !== feed.url) {
+    // A new URL (unless the workspace already follows it) is written alone: the unique key could refuse it.
     const taken = await feeds.findFeedByUrl(ctx.db, feed.workspace_id, result.permanentRedirect);
-    if (!taken) patch.url = result.permanentRedirect;
+    if (!taken) {
+      await feeds.savePollStates(ctx.db, [success]);
+      await feeds.savePollState(ctx.db, feed.id, { url: result.permanentRedirect });
+      return;
+    }
   }
-  await feeds.savePollState(ctx.db, feed.id, patch);
+  if (states) states.add(success);
+  else await feeds.savePollStates(ctx.db, [success]);
 }
 
+/**
+ * The success states of a polling run, written for many feeds in one statement: when `max` are waiting,
+ * when the oldest has waited `maxWaitMs`, and at the end of the run. A feed's state is only queued once its
+ * items are stored, so its validators never advance past items that are not; a crash before the write
+ * leaves the claim's lease, and the feed is fetched again (its items deduplicated) when it runs out.
+ */
+export class PollStateWriter {
+  private pending: feeds.PollSuccessState[] = [];
+  private since = 0;
+  private writing: Promise<void> = Promise.resolve();
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly max = 64,
+    private readonly maxWaitMs = 1000,
+  ) {}
+
+  add(state: feeds.PollSuccessState): void {
+    if (!this.pending.length) this.since = Date.now();
+    this.pending.push(state);
+    if (this.pending.length >= this.max || Date.now() - this.since >= this.maxWaitMs) void this.flush();
+  }
+
+  /** Writes what is waiting; resolves when every write queued so far is done. Never throws. */
+  flush(): Promise<void> {
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length) this.writing = this.writing.then(() => this.write(batch));
+    return this.writing;
+  }
+
+  private async write(batch: feeds.PollSuccessState[]): Promise<void> {
+    try {
+      await feeds.savePollStates(this.ctx.db, batch);
+    } catch (err) {
+      // One by one, so that one feed's problem does not lose the others' states.
+      this.ctx.logger.warn({ err, feeds: batch.length }, "batched feed states failed; writing them one by one");
+      for (const state of batch) {
+        await feeds
+          .savePollStates(this.ctx.db, [state])
+          .catch((e) => this.ctx.logger.error({ err: e, feedId: state.id }, "could not record the feed's poll state"));
+      }
+    }
+  }
+}
+
+/**
+ * Items stored by this process's polls since it last analysed feed_items: PGlite has no autovacuum, and the
+ * reader's queries need statistics once the table has grown (ingestion's own statements do not: their plans
+ * are index probes whatever the statistics, migration 0010). Analysed at the end of a polling run, after
+ * every few thousand new items (in the middle of a busy run it cost a second each time on PGlite).
+ */
+let sinceAnalyze = 0;
 const ANALYZE_EVERY = 5000;
 
 export interface PollRunStats {
@@ -290,9 +351,9 @@ export async function pollDueFeeds(
   const http = options.http ?? httpClientFor(ctx.config);
   const stats: PollRunStats = { claimed: 0, ok: 0, notModified: 0, gone: 0, errors: 0, newItems: 0 };
   const lease = options.leaseSeconds ?? Math.ceil((ctx.config.feeds.timeoutMs * 4) / 1000) + 60;
+  const states = new PollStateWriter(ctx);
   const inflight = new Set<Promise<void>>();
   let exhausted = false;
-  let sinceAnalyze = 0;
   const count = (o: PollOutcome) => {
     stats.newItems += o.newItems;
     sinceAnalyze += o.newItems;
@@ -311,7 +372,7 @@ export async function pollDueFeeds(
       stats.claimed += due.length;
       for (const feed of due) {
         const p: Promise<void> = limiter
-          .run(feed.url, () => pollFeed(ctx, feed, http))
+          .run(feed.url, () => pollFeed(ctx, feed, http, { states }))
           .catch((err): PollOutcome => {
             ctx.logger.error({ err, feedId: feed.id }, "feed poll failed");
             return { feedId: feed.id, status: "failed", newItems: 0 };
@@ -322,14 +383,13 @@ export async function pollDueFeeds(
       }
       if (due.length) continue;
     }
-    // Without fresh statistics (PGlite has no autovacuum) the planner may scan instead of using the
-    // dedup and story indexes once the table has grown: analyse after every few thousand new items.
-    if (sinceAnalyze >= ANALYZE_EVERY) {
-      sinceAnalyze = 0;
-      await analyzeItems(ctx.db).catch((err) => ctx.logger.warn({ err }, "analyze feed_items failed"));
-    }
     if (!inflight.size) break;
     await Promise.race(inflight);
+  }
+  await states.flush();
+  if (sinceAnalyze >= ANALYZE_EVERY) {
+    sinceAnalyze = 0;
+    await analyzeItems(ctx.db).catch((err) => ctx.logger.warn({ err }, "analyze feed_items failed"));
   }
   return stats;
 }
