@@ -124,13 +124,20 @@ function decodeWith(buf: Buffer, charset: string, skip = 0): string {
   return iconv.decode(bytes, charset, { stripBOM: true });
 }
 
-/**
- * Decodes a feed (or an HTML page) to text following the precedence above.
- * `kind` is a hint from the Content-Type: "html" reads `<meta charset>`, "json" defaults to UTF-8.
- */
-export function decodeBody(buf: Buffer, contentType?: string): Decoded {
+/** The encoding of a body, following the precedence above, without decoding it (decodeBody does). */
+export interface DetectedCharset {
+  /** The encoding to decode with (iconv-lite name, lower case). */
+  charset: string;
+  source: CharsetSource;
+  /** The label that was declared and overridden, when the bytes contradicted it. */
+  overridden?: string;
+  /** Bytes to skip first: the BOM. */
+  skip: number;
+}
+
+export function detectCharset(buf: Buffer, contentType?: string): DetectedCharset {
   const b = bom(buf);
-  if (b) return { text: decodeWith(buf, b.charset, b.length), charset: b.charset, source: "bom" };
+  if (b) return { charset: b.charset, source: "bom", skip: b.length };
 
   const nul = nulPattern(buf);
   const head = nul ? "" : buf.subarray(0, 4096).toString("latin1");
@@ -165,29 +172,43 @@ export function decodeBody(buf: Buffer, contentType?: string): Decoded {
   }
 
   if (charset === "utf-8") {
-    const v = utf8Validity(buf);
-    if (!v.valid) {
+    if (!isUtf8(buf)) {
       const other = [http, doc].find((c) => c && c !== "utf-8" && !c.startsWith("utf-"));
-      const fallback = other ?? "windows-1252";
       return {
-        text: decodeWith(buf, fallback),
-        charset: fallback,
+        charset: other ?? "windows-1252",
         source: "fallback",
         overridden: httpLabel ?? docLabel ?? "utf-8",
+        skip: 0,
       };
     }
-    return { text: decodeWith(buf, "utf-8"), charset, source };
+    return { charset, source, skip: 0 };
   }
   if (LATIN_FAMILY.test(charset) || charset === "windows-1252") {
     const v = utf8Validity(buf);
     if (v.valid && v.multibyte) {
       return {
-        text: decodeWith(buf, "utf-8"),
         charset: "utf-8",
         source: "fallback",
         overridden: (source === "http" ? httpLabel : docLabel) ?? charset,
+        skip: 0,
       };
     }
   }
-  return { text: decodeWith(buf, charset), charset, source };
+  return { charset, source, skip: 0 };
+}
+
+/** Decodes with a detected charset (the BOM skipped). */
+export function decodeWithCharset(buf: Buffer, detected: DetectedCharset): string {
+  return decodeWith(buf, detected.charset, detected.skip);
+}
+
+/**
+ * Decodes a feed (or an HTML page) to text following the precedence above.
+ * `kind` is a hint from the Content-Type: "html" reads `<meta charset>`, "json" defaults to UTF-8.
+ */
+export function decodeBody(buf: Buffer, contentType?: string): Decoded {
+  const detected = detectCharset(buf, contentType);
+  const out: Decoded = { text: decodeWithCharset(buf, detected), charset: detected.charset, source: detected.source };
+  if (detected.overridden !== undefined) out.overridden = detected.overridden;
+  return out;
 }

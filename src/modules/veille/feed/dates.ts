@@ -96,6 +96,7 @@ const MONTHS: Record<string, number> = {
 };
 
 function fold(s: string): string {
+  if (/^[a-z.]*$/i.test(s)) return s.toLowerCase(); // ASCII: nothing to fold
   return s
     .normalize("NFD")
     .replace(/[\u0300-\u036f]/g, "")
@@ -122,12 +123,12 @@ function build(y: number, mo: number, d: number, h: number, mi: number, s: numbe
   return finish(t);
 }
 
+/** 2101-01-01T00:00:00Z: dates from 1970 to 2100 are accepted. */
+const END_OF_2100 = Date.UTC(2101, 0, 1);
+
 function finish(t: number): string | null {
-  if (!Number.isFinite(t)) return null;
-  const date = new Date(t);
-  const y = date.getUTCFullYear();
-  if (y < 1970 || y > 2100) return null;
-  return date.toISOString();
+  if (!Number.isFinite(t) || t < 0 || t >= END_OF_2100) return null;
+  return new Date(t).toISOString();
 }
 
 function year(s: string): number {
@@ -143,9 +144,55 @@ const RFC822 =
   /^(?:[a-zé.]+,?\s+)?(\d{1,2})(?:er)?\s+([a-zéû.]+)\s+(\d{2,4})(?:\s*(?:,|à|at|-)?\s*(\d{1,2})[:h](\d{2})(?::(\d{2}))?(?:\.\d+)?)?\s*(.*)$/i;
 const US = /^(?:[a-z]+,?\s+)?([a-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?\s*(.*)$/i;
 
+// The two forms nearly every feed writes, read without the general path's clean-up and regular expressions
+// (same results: the general path would parse them the same way).
+const RFC822_STRICT =
+  /^(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), )?(\d{1,2}) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{4}) (\d{2}):(\d{2}):(\d{2}) (?:([+-])(\d{2})(\d{2})|GMT|UTC?|Z)$/;
+const ISO_STRICT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:Z|([+-])(\d{2}):(\d{2}))$/;
+const MONTH3: Record<string, number> = {
+  Jan: 0,
+  Feb: 1,
+  Mar: 2,
+  Apr: 3,
+  May: 4,
+  Jun: 5,
+  Jul: 6,
+  Aug: 7,
+  Sep: 8,
+  Oct: 9,
+  Nov: 10,
+  Dec: 11,
+};
+
+function strict(s: string): string | null | undefined {
+  let m = RFC822_STRICT.exec(s);
+  if (m) {
+    const off = m[7] ? (m[7] === "-" ? -1 : 1) * (Number(m[8]) * 60 + Number(m[9])) : 0;
+    return build(
+      Number(m[3]),
+      MONTH3[m[2] as string] as number,
+      Number(m[1]),
+      Number(m[4]),
+      Number(m[5]),
+      Number(m[6]),
+      0,
+      off,
+    );
+  }
+  m = ISO_STRICT.exec(s);
+  if (m) {
+    const ms = m[7] ? Math.round(Number(`0.${m[7]}`) * 1000) : 0;
+    const off = m[8] ? (m[8] === "-" ? -1 : 1) * (Number(m[9]) * 60 + Number(m[10])) : 0;
+    return build(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), ms, off);
+  }
+  return undefined;
+}
+
 /** A feed date as ISO-8601 UTC, or null when unreadable. */
 export function parseDate(raw: string | null | undefined): string | null {
   if (raw === null || raw === undefined) return null;
+  const quick = strict(raw);
+  if (quick !== undefined) return quick;
   const s = String(raw).trim().replace(/\s+/g, " ");
   if (!s) return null;
 

@@ -1,11 +1,12 @@
 import { createHash } from "node:crypto";
 import { parseFeed as feedsmithParse } from "feedsmith";
-import { decodeBody } from "./charset.js";
+import { decodeWithCharset, detectCharset } from "./charset.js";
 import { parseDate } from "./dates.js";
 import { type DiscoveredFeed, discoverFeeds } from "./discovery.js";
 import { escapeHtml, htmlToText, sanitizeHtml, textToHtml } from "./sanitize.js";
 import type { FeedEnclosure, FeedFormat, FeedItem, NormalizedFeed, ParseOptions } from "./types.js";
-import { attr, child, children, readXml, text, type XmlDocument, type XmlElement, type XmlKind } from "./xml.js";
+import { resolveUrl } from "./url.js";
+import { attr, child, children, readXml, slice, text, type XmlDocument, type XmlElement, type XmlKind } from "./xml.js";
 
 /**
  * Feed bytes → NormalizedFeed (src/modules/veille/feed/types.ts, docs/FEEDS.md).
@@ -61,6 +62,8 @@ export function absoluteUrl(href: string | null | undefined, base?: string | nul
   if (!href) return null;
   const h = href.trim();
   if (!h) return null;
+  const plain = resolveUrl(h, base);
+  if (plain !== undefined && !GOOGLE_HOST.test(plain)) return plain;
   let url: URL;
   try {
     url = base ? new URL(h, base) : new URL(h);
@@ -70,6 +73,8 @@ export function absoluteUrl(href: string | null | undefined, base?: string | nul
   if (url.protocol !== "http:" && url.protocol !== "https:") return null;
   return unwrapRedirect(url).toString();
 }
+
+const GOOGLE_HOST = /^https?:\/\/[^/]*google\./;
 
 /** Google Alerts (and Google News) wrap links as https://www.google.com/url?…&url=REAL: keep REAL. */
 function unwrapRedirect(url: URL): URL {
@@ -120,8 +125,20 @@ const EXT_TYPES: Record<string, string> = {
   pdf: "application/pdf",
 };
 
+/** The path of an absolute http(s) URL as URL.toString() writes it (no second parse). */
+function pathOf(url: string): string {
+  const slash = url.indexOf("/", url.indexOf("//") + 2);
+  if (slash === -1) return "/";
+  let end = url.length;
+  const query = url.indexOf("?", slash);
+  if (query !== -1) end = query;
+  const hash = url.indexOf("#", slash);
+  if (hash !== -1 && hash < end) end = hash;
+  return url.slice(slash, end);
+}
+
 function guessType(url: string, medium?: string): string | null {
-  const ext = /\.([a-z0-9]{2,5})$/i.exec(new URL(url).pathname)?.[1]?.toLowerCase();
+  const ext = /\.([a-z0-9]{2,5})$/i.exec(pathOf(url))?.[1]?.toLowerCase();
   const byExt = ext ? EXT_TYPES[ext] : undefined;
   if (byExt && (!medium || byExt.startsWith(medium))) return byExt;
   if (medium && /^(image|audio|video)$/.test(medium)) return `${medium}/*`;
@@ -210,6 +227,10 @@ class Doc {
     const lt = v ? v.indexOf("<") : -1;
     return lt === -1 ? v : v?.slice(0, lt).trim() || undefined;
   }
+  /** An attribute's value (references decoded, trimmed), or undefined. */
+  a(el: XmlElement | undefined, name: string): string | undefined {
+    return attr(this.xml, el, name);
+  }
   /** The texts of the children with that name. */
   all(el: XmlElement | undefined, name: string): string[] {
     const out: string[] = [];
@@ -230,8 +251,8 @@ function resolveBase(b: string | undefined, parent: string | null): string | nul
     return parent;
   }
 }
-function baseOf(el: XmlElement | undefined, parent: string | null): string | null {
-  return resolveBase(attr(el, "xml:base"), parent);
+function baseOf(d: Doc, el: XmlElement | undefined, parent: string | null): string | null {
+  return resolveBase(d.a(el, "xml:base"), parent);
 }
 
 const XHTML_DIV = /^(?:[a-z][\w.-]*:)?div$/;
@@ -239,26 +260,21 @@ const XHTML_DIV = /^(?:[a-z][\w.-]*:)?div$/;
 /** The value of an Atom text construct or content, with its type and the base of its links. */
 function atomValue(d: Doc, el: XmlElement | undefined, base: string | null) {
   if (!el) return null;
-  const type = (attr(el, "type") ?? "text").toLowerCase();
-  let elementBase = baseOf(el, base);
+  const type = (d.a(el, "type") ?? "text").toLowerCase();
+  let elementBase = baseOf(d, el, base);
   let value: string | undefined;
   if (type === "xhtml" || type === "application/xhtml+xml") {
     // Inline XHTML: the content of its wrapping <div> (with the div's xml:base), verbatim.
-    const src = d.xml.source;
+    const src = (from: number, to: number) => slice(d.xml, from, to);
     const div = el.children.length === 1 ? (el.children[0] as XmlElement) : undefined;
-    if (
-      div &&
-      XHTML_DIV.test(div.name) &&
-      !src.slice(el.start, div.open).trim() &&
-      !src.slice(div.close, el.end).trim()
-    ) {
-      let inner = escapeCdata(src.slice(div.start, div.end));
-      const prefix = /^<([a-zA-Z][\w.-]*):/.exec(src.slice(div.open, div.start))?.[1];
+    if (div && XHTML_DIV.test(div.name) && !src(el.start, div.open).trim() && !src(div.close, el.end).trim()) {
+      let inner = escapeCdata(src(div.start, div.end));
+      const prefix = /^<([a-zA-Z][\w.-]*):/.exec(src(div.open, div.start))?.[1];
       if (prefix) inner = inner.replace(new RegExp(`(</?)${prefix.replace(/\./g, "\\.")}:`, "g"), "$1");
       value = inner.trim() || undefined;
-      elementBase = baseOf(div, elementBase);
+      elementBase = baseOf(d, div, elementBase);
     } else {
-      const whole = escapeCdata(src.slice(el.start, el.end));
+      const whole = escapeCdata(src(el.start, el.end));
       value = /^\s*<(?:[a-zA-Z][\w.-]*:)?div[\s/>]/.test(whole) ? whole.trim() || undefined : d.t(el);
     }
   } else value = d.t(el);
@@ -289,15 +305,15 @@ function atomText(d: Doc, el: XmlElement | undefined): string | null {
 }
 
 /** media:content, media:thumbnail (in media:group too) as enclosures. */
-function mediaEnclosures(enclosures: Enclosures, el: XmlElement) {
+function mediaEnclosures(d: Doc, enclosures: Enclosures, el: XmlElement) {
   const groups = [el, ...children(el, "media:group")];
   for (const g of groups)
     for (const c of children(g, "media:content")) {
-      enclosures.add(attr(c, "url"), attr(c, "type"), attr(c, "filesize"), attr(c, "medium"));
-      for (const t of children(c, "media:thumbnail")) enclosures.add(attr(t, "url"), undefined, undefined, "image");
+      enclosures.add(d.a(c, "url"), d.a(c, "type"), d.a(c, "filesize"), d.a(c, "medium"));
+      for (const t of children(c, "media:thumbnail")) enclosures.add(d.a(t, "url"), undefined, undefined, "image");
     }
   for (const g of groups)
-    for (const t of children(g, "media:thumbnail")) enclosures.add(attr(t, "url"), undefined, undefined, "image");
+    for (const t of children(g, "media:thumbnail")) enclosures.add(d.a(t, "url"), undefined, undefined, "image");
 }
 
 /** The first media:description: the element's own, then its media:group's, then its media:content's. */
@@ -305,7 +321,7 @@ function mediaDescription(d: Doc, el: XmlElement): string | null {
   for (const g of [el, ...children(el, "media:group"), ...children(el, "media:content")]) {
     const desc = child(g, "media:description");
     const value = d.t(desc);
-    if (value) return attr(desc, "type") === "html" ? sanitizeHtml(value) : textToHtml(value);
+    if (value) return d.a(desc, "type") === "html" ? sanitizeHtml(value) : textToHtml(value);
   }
   return null;
 }
@@ -323,10 +339,10 @@ function dateText(d: Doc, el: XmlElement, ...names: string[]): string | null {
 function atomLinks(d: Doc, el: XmlElement, name: string) {
   return children(el, name).map((l) => ({
     el: l,
-    href: attr(l, "href") ?? d.t(l),
-    rel: attr(l, "rel"),
-    type: attr(l, "type"),
-    length: attr(l, "length"),
+    href: d.a(l, "href") ?? d.t(l),
+    rel: d.a(l, "rel"),
+    type: d.a(l, "type"),
+    length: d.a(l, "length"),
   }));
 }
 type AtomLink = ReturnType<typeof atomLinks>[number];
@@ -334,10 +350,10 @@ type AtomLink = ReturnType<typeof atomLinks>[number];
 // ---------------------------------------------------------------------------------------------- RSS, RDF
 
 function rssItem(d: Doc, it: XmlElement, feedBase: string | null): FeedItem {
-  const base = baseOf(it, feedBase);
+  const base = baseOf(d, it, feedBase);
   const guid = child(it, "guid");
   const guidValue = d.t(guid);
-  const permalink = !/^\s*false\s*$/i.test(attr(guid, "ispermalink") ?? "");
+  const permalink = !/^\s*false\s*$/i.test(d.a(guid, "ispermalink") ?? "");
   const guidLink = guidValue && permalink && /^https?:\/\//i.test(guidValue) ? guidValue : undefined;
   const link = absoluteUrl(
     first(
@@ -348,10 +364,10 @@ function rssItem(d: Doc, it: XmlElement, feedBase: string | null): FeedItem {
     base,
   );
   const enclosures = new Enclosures(base);
-  for (const e of children(it, "enclosure")) enclosures.add(attr(e, "url"), attr(e, "type"), attr(e, "length"));
-  mediaEnclosures(enclosures, it);
+  for (const e of children(it, "enclosure")) enclosures.add(d.a(e, "url"), d.a(e, "type"), d.a(e, "length"));
+  mediaEnclosures(d, enclosures, it);
   const itunesImage = child(it, "itunes:image");
-  if (itunesImage) enclosures.add(attr(itunesImage, "href") ?? d.t(itunesImage), undefined, undefined, "image");
+  if (itunesImage) enclosures.add(d.a(itunesImage, "href") ?? d.t(itunesImage), undefined, undefined, "image");
   const b = base ?? undefined;
   const keywords = d.c(it, "media:keywords");
   const item = finishItem({
@@ -375,20 +391,20 @@ function rssItem(d: Doc, it: XmlElement, feedBase: string | null): FeedItem {
     ),
     enclosures: enclosures.list,
   });
-  return withId(first(guidValue, attr(it, "about"), attr(it, "rdf:about")), item);
+  return withId(first(guidValue, d.a(it, "about"), d.a(it, "rdf:about")), item);
 }
 
 /** RSS 1.0 / 0.90: the items are the channel's siblings, in the order of the channel's rdf:Seq when it has one. */
-function rdfItems(root: XmlElement, channel: XmlElement | undefined): XmlElement[] {
+function rdfItems(d: Doc, root: XmlElement, channel: XmlElement | undefined): XmlElement[] {
   const items = children(root, "item");
   if (!items.length) return children(channel, "item");
   const list = child(channel, "items");
   const seq = child(list, "seq") ?? child(list, "rdf:seq");
   const refs = [...children(seq, "li"), ...children(seq, "rdf:li")]
-    .map((li) => attr(li, "resource") ?? attr(li, "rdf:resource"))
+    .map((li) => d.a(li, "resource") ?? d.a(li, "rdf:resource"))
     .filter((r): r is string => Boolean(r));
   if (!refs.length) return items;
-  const about = (el: XmlElement) => attr(el, "about") ?? attr(el, "rdf:about");
+  const about = (el: XmlElement) => d.a(el, "about") ?? d.a(el, "rdf:about");
   const ordered = refs.map((r) => items.find((it) => about(it) === r)).filter((it): it is XmlElement => Boolean(it));
   return ordered.length ? ordered : items;
 }
@@ -399,11 +415,11 @@ function rssFeed(d: Doc, root: XmlElement, kind: XmlKind, format: FeedFormat, ur
     d.bare(channel, "link"),
     atomLinks(d, channel, "atom:link").find((l) => l.rel === "alternate")?.href,
   );
-  const rootBase = baseOf(root, first(url, absoluteUrl(channelLink)));
-  const base = channel === root ? rootBase : baseOf(channel, rootBase);
+  const rootBase = baseOf(d, root, first(url, absoluteUrl(channelLink)));
+  const base = channel === root ? rootBase : baseOf(d, channel, rootBase);
   const itemElements =
     kind === "rdf"
-      ? rdfItems(root, channel)
+      ? rdfItems(d, root, channel)
       : children(channel, "item").length || channel === root
         ? children(channel, "item")
         : children(root, "item");
@@ -419,8 +435,8 @@ function rssFeed(d: Doc, root: XmlElement, kind: XmlKind, format: FeedFormat, ur
     language: first(
       languageTag(d.c(channel, "language")),
       languageTag(d.c(channel, "dc:language")),
-      languageTag(attr(root, "xml:lang")),
-      languageTag(attr(channel, "xml:lang")),
+      languageTag(d.a(root, "xml:lang")),
+      languageTag(d.a(channel, "xml:lang")),
     ),
     updated: first(
       dateText(d, channel, "lastbuilddate"),
@@ -433,10 +449,10 @@ function rssFeed(d: Doc, root: XmlElement, kind: XmlKind, format: FeedFormat, ur
 
 // ---------------------------------------------------------------------------------------------------- Atom
 
-function atomLink(links: AtomLink[], base: string | null): string | null {
+function atomLink(d: Doc, links: AtomLink[], base: string | null): string | null {
   const alternates = links.filter((l) => !l.rel || l.rel === "alternate");
   const html = alternates.find((l) => !l.type || /html/i.test(l.type)) ?? alternates[0];
-  return html ? absoluteUrl(html.href, baseOf(html.el, base)) : null;
+  return html ? absoluteUrl(html.href, baseOf(d, html.el, base)) : null;
 }
 
 /** Atom persons: their names. */
@@ -450,14 +466,14 @@ function personNames(d: Doc, el: XmlElement, name: string): string[] {
 }
 
 function atomEntry(d: Doc, e: XmlElement, feedBase: string | null, feedAuthors: string | null): FeedItem {
-  const base = baseOf(e, feedBase);
+  const base = baseOf(d, e, feedBase);
   const links = atomLinks(d, e, "link");
   const enclosures = new Enclosures(base);
   for (const l of links) if (l.rel === "enclosure") enclosures.add(l.href, l.type, l.length);
-  mediaEnclosures(enclosures, e);
+  mediaEnclosures(d, enclosures, e);
   const item = finishItem({
     title: atomText(d, child(e, "title")),
-    link: atomLink(links, base),
+    link: atomLink(d, links, base),
     published: first(dateText(d, e, "published", "issued", "created"), dateText(d, e, "dc:date")),
     updated: dateText(d, e, "updated", "modified"),
     author: first(
@@ -473,7 +489,7 @@ function atomEntry(d: Doc, e: XmlElement, feedBase: string | null, feedAuthors: 
     ),
     content: atomHtml(d, child(e, "content"), base),
     categories: categories(
-      children(e, "category").map((c) => attr(c, "label") ?? attr(c, "term")),
+      children(e, "category").map((c) => d.a(c, "label") ?? d.a(c, "term")),
       d.all(e, "dc:subject"),
     ),
     enclosures: enclosures.list,
@@ -483,14 +499,14 @@ function atomEntry(d: Doc, e: XmlElement, feedBase: string | null, feedAuthors: 
 
 function atomFeed(d: Doc, feed: XmlElement, format: FeedFormat, url: string | null): NormalizedFeed {
   const links = atomLinks(d, feed, "link");
-  const base = baseOf(feed, url ?? atomLink(links, null));
+  const base = baseOf(d, feed, url ?? atomLink(d, links, null));
   const authors = names(personNames(d, feed, "author"));
   return {
     format,
     title: atomText(d, child(feed, "title")),
-    link: atomLink(links, base),
+    link: atomLink(d, links, base),
     description: atomText(d, child(feed, "subtitle") ?? child(feed, "tagline")),
-    language: first(languageTag(attr(feed, "xml:lang")), languageTag(d.c(feed, "dc:language"))),
+    language: first(languageTag(d.a(feed, "xml:lang")), languageTag(d.c(feed, "dc:language"))),
     updated: dateText(d, feed, "updated", "modified"),
     items: children(feed, "entry")
       .filter((e) => e.children.length)
@@ -573,17 +589,52 @@ function looksLikeHtml(text: string, root: { name: string } | null, contentType?
   );
 }
 
+/** The first `max` bytes as text, cut at a character boundary. */
+function head(bytes: Buffer, max: number): string {
+  let end = Math.min(bytes.length, max);
+  while (end < bytes.length && end > 0 && ((bytes[end] as number) & 0xc0) === 0x80) end--;
+  return bytes.toString("utf8", 0, end);
+}
+
+const HEAD = 8192;
+const SHORT_HEAD = 1024;
+
 /** Parses a feed. Throws FeedParseError when nothing can be read. */
 export function parseFeed(input: Buffer | string, opts: ParseOptions = {}): NormalizedFeed {
-  const text = (typeof input === "string" ? input : decodeBody(input, opts.contentType).text).replace(/^\uFEFF/, "");
+  // XML is read from UTF-8 bytes (xml.ts); other encodings are decoded, then re-encoded.
+  let bytes: Buffer;
+  if (typeof input === "string") bytes = Buffer.from(input, "utf8");
+  else {
+    const detected = detectCharset(input, opts.contentType);
+    bytes =
+      detected.charset === "utf-8"
+        ? input.subarray(detected.skip)
+        : Buffer.from(decodeWithCharset(input, detected), "utf8");
+  }
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3); // a BOM left
   const url = absoluteUrl(opts.url) ?? null;
-  const start = text.trimStart();
-  if (!start) throw new FeedParseError("empty", "The document is empty");
+  let lead = 0;
+  while (
+    lead < bytes.length &&
+    (bytes[lead] === 0x20 || bytes[lead] === 0x0a || bytes[lead] === 0x0d || bytes[lead] === 0x09)
+  )
+    lead++;
+  bytes = bytes.subarray(lead);
+  // The prolog checks below read a short head as Latin-1 (a copy, no decoding: they look for ASCII
+  // markup); the UTF-8 text of the first 8 KB when that is not enough.
+  let start = bytes.toString("latin1", 0, Math.min(bytes.length, SHORT_HEAD)).trimStart();
+  let root = start[0] === "<" ? rootTag(start) : null;
+  if (!start || start.charCodeAt(0) >= 0x80 || (start[0] === "<" && !root && bytes.length > SHORT_HEAD)) {
+    start = head(bytes, HEAD).trimStart();
+    root = start[0] === "<" ? rootTag(start) : null;
+  }
+  if (!start && bytes.length <= HEAD) throw new FeedParseError("empty", "The document is empty");
 
   if (start[0] === "{") {
+    const whole = bytes.toString("utf8").trim();
     let json: unknown;
     try {
-      json = JSON.parse(start);
+      json = JSON.parse(whole);
     } catch {
       throw new FeedParseError("unreadable", "The JSON document is malformed");
     }
@@ -599,9 +650,9 @@ export function parseFeed(input: Buffer | string, opts: ParseOptions = {}): Norm
     return jsonFeed(o(parsed.feed), /version\/1\.1/.test(version) ? "json1.1" : "json1.0", url);
   }
 
-  const root = rootTag(start);
   if (looksLikeHtml(start, root, opts.contentType)) {
-    const found = discoverFeeds(start, url ?? "http://localhost/");
+    const page = bytes.toString("utf8").trimStart();
+    const found = discoverFeeds(page, url ?? "http://localhost/");
     throw new FeedParseError("not_a_feed", "This is an HTML page, not a feed", {
       feeds: url ? found.links : found.links.filter((f) => !f.url.startsWith("http://localhost/")),
       candidates: url ? found.candidates : [],
@@ -613,17 +664,17 @@ export function parseFeed(input: Buffer | string, opts: ParseOptions = {}): Norm
 
   // Without a readable root start tag in the prolog (odd prolog, truncated tag), the tree tells.
   let kind = root ? xmlKind(root.name) : null;
-  let xml = readXml(start, kind ?? "rss");
+  let xml = readXml(bytes, kind ?? "rss");
   const top = xml.root;
   if (!top) throw new FeedParseError("unreadable", "The feed is malformed beyond repair");
   if (!kind) {
     kind = xmlKind(top.name);
     if (!kind)
       throw new FeedParseError("not_a_feed", `The document is XML but not a feed (root element <${top.name}>)`);
-    if (kind !== "rss") xml = readXml(start, kind);
+    if (kind !== "rss") xml = readXml(bytes, kind);
   }
   const el = xml.root as XmlElement;
-  const tag = root ?? { name: el.name, tag: start.slice(el.open, el.start) };
+  const tag = root ?? { name: el.name, tag: slice(xml, el.open, el.start) };
   const d = new Doc(xml);
   if (kind === "atom") return atomFeed(d, el, xmlFormat(tag, "atom"), url);
   // RSS needs a channel (or, in RSS 1.0 and tag soup, items): an <rss> with neither is no feed.

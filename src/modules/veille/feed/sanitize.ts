@@ -1,5 +1,7 @@
 import { decodeHTML } from "entities";
-import { Parser } from "htmlparser2";
+import { decodeHTMLAttribute, fromCodePoint } from "entities/lib/decode.js";
+import { Tokenizer, type TokenizerCallbacks } from "htmlparser2";
+import { resolveUrl } from "./url.js";
 
 /**
  * HTML from feeds is untrusted: everything goes through this allow-list sanitizer before it is stored or
@@ -110,6 +112,8 @@ function absolute(href: string | undefined, base: string | undefined): string | 
   if (!href) return null;
   const h = href.trim();
   if (!h) return null;
+  const plain = resolveUrl(h, base);
+  if (plain !== undefined) return plain;
   try {
     return base ? new URL(h, base).toString() : new URL(h).toString();
   } catch {
@@ -129,46 +133,156 @@ function imageSource(attribs: Record<string, string>, base: string | undefined):
   return src && /^https?:/i.test(src) ? src : null;
 }
 
-/** One sanitizer run: htmlparser2 calls back synchronously, the output is in `out` at the end. */
-class Sanitizer {
+// ------------------------------------------------------------------------------------------- HTML events
+//
+// What htmlparser2's Parser does in HTML mode, on its Tokenizer, reduced to what the sanitizer needs (it is
+// two thirds of the sanitizer's time otherwise: an attribute object for every tag, a method call per event):
+// tag and attribute names lower-cased; a tag implicitly closing open ones (`<p>` by a block, `<li>` by `<li>`);
+// void elements closed at once; `</p>` and `</br>` without an open element acting as `<p></p>` and `<br>`;
+// `<x/>` self-closing only inside svg/math; everything still open closed at the end. The sanitizer's output
+// is checked against sanitize-html's (which runs on htmlparser2's Parser) in test/veille/feed-sanitize.test.ts.
+
+const formTags = new Set(["input", "option", "optgroup", "select", "button", "datalist", "textarea"]);
+const pTag = new Set(["p"]);
+const tableSectionTags = new Set(["thead", "tbody"]);
+const ddtTags = new Set(["dd", "dt"]);
+const rtpTags = new Set(["rt", "rp"]);
+const OPEN_IMPLIES_CLOSE = new Map<string, Set<string>>([
+  ["tr", new Set(["tr", "th", "td"])],
+  ["th", new Set(["th"])],
+  ["td", new Set(["thead", "th", "td"])],
+  ["body", new Set(["head", "link", "script"])],
+  ["li", new Set(["li"])],
+  ["p", pTag],
+  ["h1", pTag],
+  ["h2", pTag],
+  ["h3", pTag],
+  ["h4", pTag],
+  ["h5", pTag],
+  ["h6", pTag],
+  ["select", formTags],
+  ["input", formTags],
+  ["output", formTags],
+  ["button", formTags],
+  ["datalist", formTags],
+  ["textarea", formTags],
+  ["option", new Set(["option"])],
+  ["optgroup", new Set(["optgroup", "option"])],
+  ["dd", ddtTags],
+  ["dt", ddtTags],
+  ["address", pTag],
+  ["article", pTag],
+  ["aside", pTag],
+  ["blockquote", pTag],
+  ["details", pTag],
+  ["div", pTag],
+  ["dl", pTag],
+  ["fieldset", pTag],
+  ["figcaption", pTag],
+  ["figure", pTag],
+  ["footer", pTag],
+  ["form", pTag],
+  ["header", pTag],
+  ["hr", pTag],
+  ["main", pTag],
+  ["nav", pTag],
+  ["ol", pTag],
+  ["pre", pTag],
+  ["section", pTag],
+  ["table", pTag],
+  ["ul", pTag],
+  ["rt", rtpTags],
+  ["rp", rtpTags],
+  ["tbody", tableSectionTags],
+  ["tfoot", tableSectionTags],
+]);
+const VOID_ELEMENTS = new Set([
+  "area",
+  "base",
+  "basefont",
+  "br",
+  "col",
+  "command",
+  "embed",
+  "frame",
+  "hr",
+  "img",
+  "input",
+  "isindex",
+  "keygen",
+  "link",
+  "meta",
+  "param",
+  "source",
+  "track",
+  "wbr",
+]);
+const FOREIGN_CONTEXT = new Set(["math", "svg"]);
+const HTML_INTEGRATION = new Set(["mi", "mo", "mn", "ms", "mtext", "annotation-xml", "foreignobject", "desc", "title"]);
+
+/** Tags whose attributes the sanitizer reads. */
+const READS_ATTRIBUTES = new Set(["a", "img", ...Object.keys(ALLOWED_ATTRIBUTES)]);
+
+/** One run: the tokenizer calls back synchronously; the output is in `out` at the end. */
+class Sanitizer implements TokenizerCallbacks {
   out = "";
-  /** Per open element (htmlparser2 reports every open element's close, implied or not): what to write when it closes. */
+  /** The open elements, as htmlparser2's Parser keeps them. */
+  private stack: string[] = [];
+  /**
+   * The elements the sanitizer saw open (sanitize-html's frames): name, and what to write when it closes.
+   * A close event for another name (a tag cut by the end of the document, never reported open) is ignored.
+   */
+  private frames: string[] = [];
   private closers: (string | null)[] = [];
+  /** svg/math (true) and their HTML integration points (false), for self-closing tags. */
+  private foreign: boolean[] = [];
   /** > 0 inside an element whose content is dropped (script, style…): the number of elements open in it. */
   private dropDepth = 0;
+  private tagName = "";
+  private attribs: Record<string, string> | null = null;
+  private attribName = "";
+  private attribValue = "";
 
-  constructor(private readonly base: string | undefined) {}
-  onopentag(name: string, attribs: Record<string, string>) {
+  constructor(
+    private readonly html: string,
+    private readonly base: string | undefined,
+  ) {}
+
+  // ---- the sanitizer proper, on open / text / close events
+
+  private open(name: string, attribs: Record<string, string> | null) {
     if (this.dropDepth > 0) {
       this.dropDepth++;
       return;
     }
+    this.frames.push(name);
     if (!ALLOWED_TAGS.has(name)) {
       this.closers.push(null);
       if (DROP_CONTENT.has(name)) this.dropDepth = 1;
       return;
     }
+    const a = attribs ?? NO_ATTRIBUTES;
     if (name === "a") {
-      const href = linkTarget(attribs.href, this.base);
+      const href = linkTarget(a.href, this.base);
       if (!href) {
         this.out += "<span>";
         this.closers.push("</span>");
         return;
       }
       let tag = `<a href="${escapeAttribute(href)}"${REL}`;
-      if (attribs.title) tag += ` title="${escapeAttribute(attribs.title)}"`;
+      if (a.title) tag += ` title="${escapeAttribute(a.title)}"`;
       this.out += `${tag}>`;
       this.closers.push("</a>");
       return;
     }
     if (name === "img") {
       this.closers.push(null);
-      const src = imageSource(attribs, this.base);
+      const src = imageSource(a, this.base);
       if (!src) return; // an image without a usable source is removed
       let tag = `<img src="${escapeAttribute(src)}"`;
-      if (attribs.alt !== undefined) tag += attribs.alt ? ` alt="${escapeAttribute(attribs.alt)}"` : ' alt=""';
+      if (a.alt !== undefined) tag += a.alt ? ` alt="${escapeAttribute(a.alt)}"` : ' alt=""';
       for (const k of ["title", "width", "height"]) {
-        const v = attribs[k];
+        const v = a[k];
         if (v) tag += ` ${k}="${escapeAttribute(v)}"`;
       }
       this.out += `${tag} />`;
@@ -177,8 +291,8 @@ class Sanitizer {
     let tag = `<${name}`;
     const allowed = ALLOWED_ATTRIBUTES[name];
     if (allowed) {
-      for (const k in attribs) {
-        const v = attribs[k];
+      for (const k in a) {
+        const v = a[k];
         if (v && allowed.includes(k)) tag += ` ${k}="${escapeAttribute(v)}"`;
       }
     }
@@ -191,28 +305,261 @@ class Sanitizer {
     }
   }
 
-  ontext(text: string) {
+  private text(text: string) {
     if (this.dropDepth === 0) this.out += escapeText(text);
   }
 
-  onclosetag() {
+  private close(name: string) {
     if (this.dropDepth > 0) {
       this.dropDepth--;
       if (this.dropDepth > 0) return;
     }
+    if (this.frames[this.frames.length - 1] !== name) return;
+    this.frames.pop();
     const closer = this.closers.pop();
     if (closer) this.out += closer;
   }
+
+  // ---- htmlparser2's Parser logic (HTML mode)
+
+  private emitOpenTag(name: string) {
+    this.tagName = name;
+    const impliesClose = OPEN_IMPLIES_CLOSE.get(name);
+    if (impliesClose) {
+      while (this.stack.length > 0 && impliesClose.has(this.stack[this.stack.length - 1] as string))
+        this.close(this.stack.pop() as string);
+    }
+    if (!VOID_ELEMENTS.has(name)) {
+      this.stack.push(name);
+      if (FOREIGN_CONTEXT.has(name)) this.foreign.push(true);
+      else if (HTML_INTEGRATION.has(name)) this.foreign.push(false);
+    }
+    this.attribs = READS_ATTRIBUTES.has(name) ? {} : null;
+  }
+
+  private endOpenTag() {
+    this.open(this.tagName, this.attribs);
+    this.attribs = null;
+    if (VOID_ELEMENTS.has(this.tagName)) this.close(this.tagName);
+    this.tagName = "";
+  }
+
+  private closeCurrentTag() {
+    const name = this.tagName;
+    this.endOpenTag();
+    if (this.stack[this.stack.length - 1] === name) {
+      this.close(name);
+      this.stack.pop();
+    }
+  }
+
+  ontext(start: number, end: number) {
+    if (this.dropDepth === 0) this.text(this.html.slice(start, end));
+  }
+  ontextentity(cp: number) {
+    if (this.dropDepth === 0) this.text(fromCodePoint(cp));
+  }
+  /** Text whose references the fast scanner decoded. */
+  ontextdecoded(text: string) {
+    if (this.dropDepth === 0) this.text(text);
+  }
+  onopentagname(start: number, end: number) {
+    this.emitOpenTag(this.html.slice(start, end).toLowerCase());
+  }
+  onopentagend() {
+    this.endOpenTag();
+  }
+  onclosetag(start: number, end: number) {
+    const name = this.html.slice(start, end).toLowerCase();
+    if (FOREIGN_CONTEXT.has(name) || HTML_INTEGRATION.has(name)) this.foreign.pop();
+    if (!VOID_ELEMENTS.has(name)) {
+      const pos = this.stack.lastIndexOf(name);
+      if (pos !== -1) {
+        for (let count = this.stack.length - pos; count > 0; count--) this.close(this.stack.pop() as string);
+      } else if (name === "p") {
+        // `</p>` without an open p: `<p></p>`
+        this.emitOpenTag("p");
+        this.closeCurrentTag();
+      }
+    } else if (name === "br") {
+      // `</br>`: `<br>`
+      this.open("br", null);
+      this.close("br");
+    }
+  }
+  onselfclosingtag() {
+    if (this.foreign[this.foreign.length - 1]) this.closeCurrentTag();
+    else this.endOpenTag();
+  }
+  onattribname(start: number, end: number) {
+    if (this.attribs) this.attribName = this.html.slice(start, end).toLowerCase();
+  }
+  onattribdata(start: number, end: number) {
+    if (this.attribs) this.attribValue += this.html.slice(start, end);
+  }
+  onattribentity(cp: number) {
+    if (this.attribs) this.attribValue += fromCodePoint(cp);
+  }
+  /** An attribute value whose references the fast scanner decoded. */
+  onattribdecoded(value: string) {
+    if (this.attribs) this.attribValue += value;
+  }
+  onattribend() {
+    if (this.attribs && !Object.hasOwn(this.attribs, this.attribName)) this.attribs[this.attribName] = this.attribValue;
+    this.attribValue = "";
+  }
+  oncdata() {}
+  oncomment() {}
+  ondeclaration() {}
+  onprocessinginstruction() {}
+  onend() {
+    while (this.stack.length > 0) this.close(this.stack.pop() as string);
+  }
 }
 
-/**
- * A new parser for each run: htmlparser2's reset() leaves state behind after a document that ends inside a
- * tag (a half-read attribute value would start the next document's first attribute).
- */
+const NO_ATTRIBUTES: Record<string, string> = Object.freeze({}) as Record<string, string>;
+
 function runSanitizer(html: string, base: string | undefined): string {
-  const sanitizer = new Sanitizer(base);
-  new Parser(sanitizer, { decodeEntities: true }).end(html);
+  const fast = new Sanitizer(html, base);
+  if (fastScan(html, fast)) return fast.out;
+  const sanitizer = new Sanitizer(html, base);
+  const tokenizer = new Tokenizer({ decodeEntities: true }, sanitizer);
+  tokenizer.write(html);
+  tokenizer.end();
   return sanitizer.out;
+}
+
+// ------------------------------------------------------------------------------------------- fast scanner
+//
+// htmlparser2's Tokenizer walks every character in JavaScript; for the markup feeds actually carry (tags,
+// quoted attributes, text, comments) this scanner jumps from '<' to '<' with indexOf and reports the same
+// events to the same Sanitizer. Anything else — script, style and title (raw text), `<!` other than a comment,
+// `<?`, `</` not followed by a letter, a '/' inside a tag, a reference the two decoders could read differently
+// (PLAIN_REFERENCES), the input ending inside a tag or a comment — makes it give up
+// (false), and the Tokenizer runs instead. The events (so the output) are the Tokenizer's: checked by
+// test/veille/feed-sanitize.test.ts against sanitize-html and the Tokenizer path on fuzzed markup.
+
+function isHtmlSpace(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0c || c === 0x0d;
+}
+function isAsciiAlpha(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a);
+}
+/**
+ * Character references both decoders read alike: complete ones (`&amp;`, `&#8217;`, `&#x2019;`) and a bare
+ * '&' (`Tom & Jerry`). On legacy references without ';' (`&copy`) and numeric ones without it, the more so
+ * at the end of a value, htmlparser2's Tokenizer and entities' decoders can differ.
+ */
+const PLAIN_REFERENCES = /^(?:[^&]|&(?![a-zA-Z0-9#])|&(?:[a-zA-Z][a-zA-Z0-9]*|#[0-9]+|#[xX][0-9a-fA-F]+);)*$/;
+const RAW_TEXT = new Set(["script", "style", "title"]);
+
+function fastScan(html: string, s: Sanitizer): boolean {
+  const n = html.length;
+  let i = 0;
+  while (i < n) {
+    const lt = html.indexOf("<", i);
+    const textEnd = lt === -1 ? n : lt;
+    if (textEnd > i) {
+      const amp = html.indexOf("&", i);
+      if (amp !== -1 && amp < textEnd) {
+        const text = html.slice(i, textEnd);
+        if (!PLAIN_REFERENCES.test(text)) return false;
+        s.ontextdecoded(decodeHTML(text));
+      } else s.ontext(i, textEnd);
+    }
+    if (lt === -1) break;
+    const c = html.charCodeAt(lt + 1);
+    if (isAsciiAlpha(c)) {
+      i = fastStartTag(html, lt, s);
+      if (i < 0) return false;
+    } else if (c === 0x2f /* / */) {
+      if (!isAsciiAlpha(html.charCodeAt(lt + 2))) return false;
+      let p = lt + 2;
+      while (p < n && !isHtmlSpace(html.charCodeAt(p)) && html.charCodeAt(p) !== 0x3e) p++;
+      if (p >= n) return false;
+      const gt = html.indexOf(">", p);
+      if (gt === -1) return false;
+      s.onclosetag(lt + 2, p);
+      i = gt + 1;
+    } else if (c === 0x21 /* ! */) {
+      if (!html.startsWith("<!--", lt)) return false;
+      const e = html.indexOf("-->", lt + 2); // `<!-->` and `<!--->` are (empty) comments too
+      if (e === -1) return false;
+      i = e + 3;
+    } else if (Number.isNaN(c) || c === 0x3f /* ? */) {
+      return false;
+    } else {
+      // '<' starting no tag: text
+      s.ontext(lt, lt + 1);
+      i = lt + 1;
+    }
+  }
+  s.onend();
+  return true;
+}
+
+/** A start tag at `lt` (a letter follows): the offset after it, or -1 to give up. */
+function fastStartTag(html: string, lt: number, s: Sanitizer): number {
+  const n = html.length;
+  let p = lt + 1;
+  for (; p < n; p++) {
+    const c = html.charCodeAt(p);
+    if (isHtmlSpace(c) || c === 0x2f || c === 0x3e) break;
+  }
+  if (p >= n || RAW_TEXT.has(html.slice(lt + 1, p).toLowerCase())) return -1;
+  s.onopentagname(lt + 1, p);
+  for (;;) {
+    while (p < n && isHtmlSpace(html.charCodeAt(p))) p++;
+    if (p >= n) return -1;
+    let c = html.charCodeAt(p);
+    if (c === 0x3e /* > */) {
+      s.onopentagend();
+      return p + 1;
+    }
+    if (c === 0x2f /* / */) {
+      if (html.charCodeAt(p + 1) !== 0x3e) return -1;
+      s.onselfclosingtag();
+      return p + 2;
+    }
+    if (c === 0x3d /* = */) return -1; // an attribute without a name
+    const nameStart = p;
+    for (; p < n; p++) {
+      c = html.charCodeAt(p);
+      if (isHtmlSpace(c) || c === 0x3d || c === 0x2f || c === 0x3e) break;
+    }
+    if (p >= n) return -1;
+    s.onattribname(nameStart, p);
+    while (p < n && isHtmlSpace(html.charCodeAt(p))) p++;
+    if (p >= n) return -1;
+    if (html.charCodeAt(p) !== 0x3d) {
+      s.onattribend(); // no value
+      continue;
+    }
+    p++;
+    while (p < n && isHtmlSpace(html.charCodeAt(p))) p++;
+    if (p >= n) return -1;
+    const q = html.charCodeAt(p);
+    let from: number;
+    let to: number;
+    if (q === 0x22 || q === 0x27) {
+      from = p + 1;
+      to = html.indexOf(q === 0x22 ? '"' : "'", from);
+      if (to === -1) return -1;
+      p = to + 1;
+    } else {
+      from = p;
+      while (p < n && !isHtmlSpace(html.charCodeAt(p)) && html.charCodeAt(p) !== 0x3e) p++;
+      if (p >= n) return -1;
+      to = p;
+    }
+    const amp = html.indexOf("&", from);
+    if (amp !== -1 && amp < to) {
+      const value = html.slice(from, to);
+      if (!PLAIN_REFERENCES.test(value)) return -1;
+      s.onattribdecoded(decodeHTMLAttribute(value));
+    } else s.onattribdata(from, to);
+    s.onattribend();
+  }
 }
 
 /** Sanitized HTML (links and images absolute against `base`), or null when nothing is left. */
@@ -239,6 +586,9 @@ export function escapeHtml(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
 
+/** Whitespace other than a single space (`\s+` would rewrite it). */
+const ODD_SPACE = /[^\S ]| {2}/;
+
 const BLOCK = /<\/?(p|div|br|li|ul|ol|h[1-6]|blockquote|tr|table|pre|figure|figcaption|hr)\b[^>]*>/gi;
 
 /** HTML → plain text: tags removed (blocks become spaces), entities decoded, whitespace collapsed. */
@@ -254,6 +604,7 @@ export function htmlToText(html: string | null | undefined): string | null {
       .replace(/<[^>]*>/g, "");
   }
   if (s.includes("&")) s = decodeHTML(s);
-  const t = s.replace(/\s+/g, " ").trim();
+  // Only single spaces: nothing to collapse (the common title).
+  const t = ODD_SPACE.test(s) ? s.replace(/\s+/g, " ").trim() : s.trim();
   return t || null;
 }

@@ -1,21 +1,30 @@
 import { decodeHTML } from "entities";
-import { Tokenizer } from "htmlparser2";
 import { LEAF as LEAF_NAMES, STRUCTURE as STRUCTURE_NAMES } from "./lenient.js";
 
 /**
- * The XML reader of the feed parser: htmlparser2's tokenizer in XML mode (a SAX tokenizer that never gives
- * up) building a small element tree. Lenient by construction, like the old repairXml fallback: unclosed or
- * mismatched tags, bare '&', a truncated file — whatever was read is kept:
+ * The XML reader of the feed parser: a lenient scanner over the document's UTF-8 bytes that builds a small
+ * element tree. It never gives up; like the old repairXml fallback, whatever was read is kept:
  *  - a mismatched end tag closes the open elements up to its match; an end tag matching nothing closes the
  *    innermost element (`<ima>…</image>`), except inside a text element that may hold markup (a stray `</b>`
  *    in a description) or in a structure element, where it is ignored unless it looks like the innermost
  *    element's own end tag, mangled (`<title>…</ti>`);
  *  - a text element (title, link, description…) left open is closed by the next text or structure element
- *    (item, entry…) opening inside it (lenient.ts: LEAF, STRUCTURE);
+ *    (item, entry…) opening inside it (lenient.ts: LEAF, STRUCTURE); any element closes a text element that
+ *    never holds markup (link, guid, dates…);
  *  - an item (entry) opening inside an item (entry) closes the open one: they do not nest;
+ *  - a '<' that starts no tag is text (`a < b`); a tag broken by a '<' before its '>' ends there (a start
+ *    tag as an empty element, unless it is the root or a structure element); a tag name that is no XML name
+ *    (`<title[CDATA…`) is ignored;
  *  - everything still open at the end is closed there (a partial tag at the very end is dropped).
  *
- * Text is not decoded while tokenizing: each element keeps the offsets of its raw content, and `text()` reads
+ * Why bytes and not a string: markup is ASCII and UTF-8 never puts an ASCII byte inside a multi-byte
+ * character, so the scan can run on the bytes with Buffer.indexOf (native) between tags; only the values the
+ * parser reads are decoded, as small strings. Decoding a 2 MB feed to one string costs more than the whole
+ * scan (V8 allocates it in the large-object space), and htmlparser2's XML tokenizer, tried first, walks every
+ * character of the CDATA-wrapped HTML in JavaScript (bench/README.md, docs/FEEDS.md). Other encodings are
+ * decoded by charset.ts and re-encoded to UTF-8 first.
+ *
+ * Text is not decoded while scanning: each element keeps the offsets of its raw content, and `text()` reads
  * it as feedsmith read its "stop nodes" — comments removed, CDATA sections taken as they are, HTML character
  * references decoded elsewhere (`&eacute;` works without a DTD), trimmed. An element holding unescaped markup
  * (`<description><p>…</p></description>`) thus gives that markup, for the sanitizer.
@@ -28,8 +37,11 @@ import { LEAF as LEAF_NAMES, STRUCTURE as STRUCTURE_NAMES } from "./lenient.js";
 export interface XmlElement {
   /** Lower case, with the canonical namespace prefix (see above). */
   name: string;
-  /** Attribute names as element names; values raw (read them with `attr()`). Null when there are none. */
-  attrs: Record<string, string> | null;
+  /**
+   * Attribute names as element names; values raw, as their offsets in the document (or as strings): read them
+   * with `attr()`. Null when there are none.
+   */
+  attrs: Record<string, AttrValue> | null;
   children: XmlElement[];
   /** Offset of the start tag's '<'. */
   open: number;
@@ -43,7 +55,8 @@ export interface XmlElement {
 }
 
 export interface XmlDocument {
-  source: string;
+  /** The document, UTF-8; offsets in the tree are byte offsets. */
+  bytes: Buffer;
   /** The first element of the document, or null when there is none. */
   root: XmlElement | null;
 }
@@ -97,9 +110,7 @@ for (const [prefix, uris] of Object.entries(NAMESPACES))
 export type XmlKind = "rss" | "rdf" | "atom";
 const PRIMARY: Record<XmlKind, readonly string[]> = { rss: [], rdf: ["rdf", "rss"], atom: ["atom"] };
 
-const QUOTE_NONE = 0; // htmlparser2 QuoteType.NoValue
-
-/** An XML name (the tokenizer takes anything up to a space or '>' as a tag name). */
+/** An XML name (the scanner takes anything up to a space, '/', '>' or '<' as a tag name). */
 const NAME = /^[\p{L}_][\p{L}\p{N}_.:-]*$/u;
 
 /** Text elements that never hold markup: an element opening inside one means it was left open. */
@@ -151,6 +162,84 @@ flag(["item", "entry"], NESTLESS);
 /** Shared by every element without children until its first child. */
 const NO_CHILDREN: XmlElement[] = [];
 
+const LT = 0x3c;
+const GT = 0x3e;
+const SLASH = 0x2f;
+const BANG = 0x21;
+const QUESTION = 0x3f;
+const EQUALS = 0x3d;
+const DQUOTE = 0x22;
+const SQUOTE = 0x27;
+const LBRACKET = 0x5b;
+const COMMENT_START = Buffer.from("<!--");
+const COMMENT_END = Buffer.from("-->");
+const CDATA_START = Buffer.from("<![CDATA[");
+const CDATA_END = Buffer.from("]]>");
+const PI_END = Buffer.from("?>");
+const SUBSET_END = Buffer.from("]>");
+
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d || c === 0x0c;
+}
+/** A byte that can start a tag name: a letter, '_', ':' or any non-ASCII byte. */
+function isNameStart(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f || c === 0x3a || c >= 0x80;
+}
+function startsWith(b: Buffer, at: number, what: Buffer): boolean {
+  if (at + what.length > b.length) return false;
+  for (let k = 0; k < what.length; k++) if (b[at + k] !== what[k]) return false;
+  return true;
+}
+
+/**
+ * Unprefixed tag names by their bytes (hash, then compared): their canonical name does not depend on the
+ * document, and looking them up this way spares a string per tag.
+ */
+interface CachedName {
+  bytes: Uint8Array;
+  name: string;
+}
+const NAME_CACHE = new Map<number, CachedName>();
+const NAME_CACHE_MAX = 4096;
+
+function cachedName(b: Buffer, from: number, to: number, hash: number): string | undefined {
+  return cachedIn(NAME_CACHE, b, from, to, hash);
+}
+function cachedIn(cache: Map<number, CachedName>, b: Buffer, from: number, to: number, hash: number) {
+  const entry = cache.get(hash);
+  if (!entry || entry.bytes.length !== to - from) return undefined;
+  const bytes = entry.bytes;
+  for (let k = 0; k < bytes.length; k++) if (bytes[k] !== b[from + k]) return undefined;
+  return entry.name;
+}
+
+/** Attribute names by their bytes, lower case (attributes are not checked as XML names). */
+const ATTR_CACHE = new Map<number, CachedName>();
+
+/**
+ * An attribute value as its place in the document (offset × 2^26 + length), decoded when read; as a string
+ * when it does not fit (a document over 128 MB).
+ */
+export type AttrValue = number | string;
+const LENGTH_BITS = 0x4000000;
+function pack(b: Buffer, from: number, to: number): AttrValue {
+  const length = to - from;
+  if (length === 0) return 0;
+  return from < 0x8000000 && length < LENGTH_BITS ? from * LENGTH_BITS + length : b.toString("utf8", from, to);
+}
+function unpack(b: Buffer, v: AttrValue): string {
+  if (typeof v === "string") return v;
+  const length = v % LENGTH_BITS;
+  const from = (v - length) / LENGTH_BITS;
+  return b.toString("utf8", from, from + length);
+}
+
+/** The canonical form of an unprefixed name: lower case, "" when it is no XML name. */
+function plainName(raw: string): string {
+  const name = raw.toLowerCase();
+  return NAME.test(name) ? name : "";
+}
+
 class TreeBuilder {
   root: XmlElement | null = null;
   private stack: XmlElement[] = [];
@@ -159,21 +248,227 @@ class TreeBuilder {
   private prefixes = new Map<string, string | null>();
   /** Tag and attribute names as written → canonical names ("" for a name that is no XML name). */
   private names = new Map<string, string>();
-  private tagOpen = 0;
-  private tagName = "";
-  private attrs: Record<string, string> | null = null;
-  private attrName = "";
-  private attrValue = "";
   /** How many open elements may hold markup (LEAF, MARKUP). */
   private markupDepth = 0;
-  /** End of the last complete token: where elements still open at the end are closed. */
-  private lastEnd = 0;
 
   constructor(
-    private readonly src: string,
+    private readonly b: Buffer,
     kind: XmlKind,
   ) {
     this.primary = PRIMARY[kind];
+  }
+
+  /** Bytes → string: latin1 (a plain copy) when they are ASCII, else UTF-8. */
+  private str(from: number, to: number, ascii: boolean): string {
+    return this.b.toString(ascii ? "latin1" : "utf8", from, to);
+  }
+
+  /**
+   * A tag name: its canonical form (a string) when it has no prefix, else `{ raw }` to be resolved once the
+   * tag's namespace declarations are known.
+   */
+  private name(from: number, to: number, ascii: boolean, colon: boolean, hash: number): string | { raw: string } {
+    if (colon || !ascii) {
+      const raw = this.str(from, to, ascii);
+      return colon ? { raw } : plainName(raw);
+    }
+    const cached = cachedName(this.b, from, to, hash);
+    if (cached !== undefined) return cached;
+    const name = plainName(this.str(from, to, true));
+    if (NAME_CACHE.size < NAME_CACHE_MAX && !NAME_CACHE.has(hash))
+      NAME_CACHE.set(hash, { bytes: Uint8Array.prototype.slice.call(this.b, from, to), name });
+    return name;
+  }
+
+  /** An attribute name, lower case. */
+  private attrName(from: number, to: number, ascii: boolean, hash: number): string {
+    if (!ascii) return this.str(from, to, false).toLowerCase();
+    const cached = ATTR_CACHE.size ? cachedIn(ATTR_CACHE, this.b, from, to, hash) : undefined;
+    if (cached !== undefined) return cached;
+    const name = this.str(from, to, true).toLowerCase();
+    if (ATTR_CACHE.size < NAME_CACHE_MAX && !ATTR_CACHE.has(hash))
+      ATTR_CACHE.set(hash, { bytes: Uint8Array.prototype.slice.call(this.b, from, to), name });
+    return name;
+  }
+
+  /** Scans the whole document. */
+  run() {
+    const b = this.b;
+    const n = b.length;
+    let i = 0;
+    let end = n; // where the elements still open at the end are closed
+    for (;;) {
+      const lt = b.indexOf(LT, i);
+      if (lt === -1) break;
+      const c = b[lt + 1];
+      if (c === undefined) {
+        end = lt;
+        break;
+      }
+      if (c === BANG) {
+        let skip: number;
+        if (startsWith(b, lt, COMMENT_START)) {
+          const e = b.indexOf(COMMENT_END, lt + 4);
+          skip = e === -1 ? n : e + 3;
+        } else if (startsWith(b, lt, CDATA_START)) {
+          const e = b.indexOf(CDATA_END, lt + 9);
+          skip = e === -1 ? n : e + 3;
+        } else {
+          // a declaration (DOCTYPE), its internal subset [ … ] included
+          const gt = b.indexOf(GT, lt + 2);
+          const bracket = b.indexOf(LBRACKET, lt + 2);
+          const e = bracket !== -1 && (gt === -1 || bracket < gt) ? b.indexOf(SUBSET_END, bracket) : gt;
+          if (e === -1) {
+            end = lt;
+            break;
+          }
+          skip = e + (e === gt ? 1 : 2);
+        }
+        i = skip;
+        continue;
+      }
+      if (c === QUESTION) {
+        const e = b.indexOf(PI_END, lt + 2);
+        const gt = e === -1 ? b.indexOf(GT, lt + 2) : e + 1;
+        if (gt === -1) {
+          end = lt;
+          break;
+        }
+        i = gt + 1;
+        continue;
+      }
+      if (c === SLASH) {
+        const next = this.endTag(lt);
+        if (next === -1) {
+          end = lt;
+          break;
+        }
+        i = next;
+        continue;
+      }
+      if (isNameStart(c)) {
+        const next = this.startTag(lt);
+        if (next === -1) {
+          end = lt;
+          break;
+        }
+        i = next;
+        continue;
+      }
+      i = lt + 1; // a '<' that starts no tag: text
+    }
+    while (this.stack.length) this.closeTop(end, end);
+  }
+
+  /** A start tag at `lt`: the offset to go on from, or -1 when the document ends inside it. */
+  private startTag(lt: number): number {
+    const b = this.b;
+    const n = b.length;
+    let p = lt + 1;
+    let ascii = true;
+    let colon = false;
+    let hash = 0;
+    for (; p < n; p++) {
+      const c = b[p] as number;
+      if (isSpace(c) || c === SLASH || c === GT || c === LT) break;
+      if (c >= 0x80) ascii = false;
+      else if (c === 0x3a) colon = true;
+      hash = (Math.imul(hash, 31) + c) | 0;
+    }
+    if (p >= n) return -1;
+    const rawName = this.name(lt + 1, p, ascii, colon, hash);
+    let attrs: Record<string, AttrValue> | null = null;
+    for (;;) {
+      while (p < n && isSpace(b[p] as number)) p++;
+      if (p >= n) return -1;
+      const c = b[p] as number;
+      if (c === GT) {
+        this.open(rawName, attrs, lt, p + 1);
+        return p + 1;
+      }
+      if (c === SLASH) {
+        if (b[p + 1] === GT) {
+          const el = this.open(rawName, attrs, lt, p + 2);
+          if (el && this.stack[this.stack.length - 1] === el) this.closeTop(p + 2, p + 2);
+          return p + 2;
+        }
+        p++;
+        continue;
+      }
+      if (c === LT) {
+        // A start tag broken by the next tag ends there, as an empty element (`<enclosure url="…"` then
+        // `</item>`), unless it is the root or a structure element (item, channel…), which stays open.
+        const el = this.open(rawName, attrs, lt, p);
+        if (el && this.stack.length > 1 && !(el.flags & STRUCTURE) && this.stack[this.stack.length - 1] === el)
+          this.closeTop(p, p);
+        return p;
+      }
+      // an attribute
+      const nameStart = p;
+      let asciiName = true;
+      let hash = 0;
+      for (; p < n; p++) {
+        const x = b[p] as number;
+        if (isSpace(x) || x === EQUALS || x === GT || x === SLASH || x === LT) break;
+        if (x >= 0x80) asciiName = false;
+        hash = (Math.imul(hash, 31) + x) | 0;
+      }
+      const name = p > nameStart ? this.attrName(nameStart, p, asciiName, hash) : "";
+      while (p < n && isSpace(b[p] as number)) p++;
+      let value: AttrValue = "";
+      if (b[p] === EQUALS) {
+        p++;
+        while (p < n && isSpace(b[p] as number)) p++;
+        const q = b[p];
+        if (q === DQUOTE || q === SQUOTE) {
+          const e = b.indexOf(q, p + 1);
+          if (e === -1) return -1;
+          value = pack(b, p + 1, e);
+          p = e + 1;
+        } else {
+          const v = p;
+          for (; p < n; p++) {
+            const x = b[p] as number;
+            if (isSpace(x) || x === GT || x === LT) break;
+          }
+          value = pack(b, v, p);
+        }
+      } else if (p === nameStart) {
+        p++; // a stray byte ('=' without a name…)
+        continue;
+      }
+      if (!name) continue;
+      if (!attrs) attrs = {};
+      if (!(name in attrs)) attrs[name] = value;
+    }
+  }
+
+  /** An end tag at `lt`: the offset to go on from, or -1 when the document ends inside it. */
+  private endTag(lt: number): number {
+    const b = this.b;
+    const n = b.length;
+    let p = lt + 2;
+    while (p < n && isSpace(b[p] as number)) p++;
+    const start = p;
+    let ascii = true;
+    let colon = false;
+    let hash = 0;
+    for (; p < n; p++) {
+      const c = b[p] as number;
+      if (isSpace(c) || c === GT || c === LT) break;
+      if (c >= 0x80) ascii = false;
+      else if (c === 0x3a) colon = true;
+      hash = (Math.imul(hash, 31) + c) | 0;
+    }
+    const nameEnd = p;
+    while (p < n && b[p] !== GT && b[p] !== LT) p++;
+    if (p >= n) return -1;
+    const next = b[p] === GT ? p + 1 : p; // an end tag broken by a '<' ends there
+    if (nameEnd > start) {
+      const name = this.name(start, nameEnd, ascii, colon, hash);
+      this.close(typeof name === "string" ? name : this.canonical(name.raw), lt, next);
+    }
+    return next;
   }
 
   private canonical(raw: string): string {
@@ -192,12 +487,16 @@ class TreeBuilder {
     return name;
   }
 
-  private declare(attrs: Record<string, string>) {
+  private declare(attrs: Record<string, AttrValue>) {
     for (const key in attrs) {
       if (!key.startsWith("xmlns:")) continue;
       const prefix = key.slice(6);
       if (this.prefixes.has(prefix)) continue; // the first declaration of a prefix wins
-      const known = PREFIX_OF_URI.get((attrs[key] as string).trim().toLowerCase());
+      const known = PREFIX_OF_URI.get(
+        unpack(this.b, attrs[key] as AttrValue)
+          .trim()
+          .toLowerCase(),
+      );
       this.prefixes.set(prefix, known === undefined ? null : this.primary.includes(known) ? "" : known);
       this.names.clear();
     }
@@ -210,35 +509,12 @@ class TreeBuilder {
     if (el.flags & HOLDS_MARKUP) this.markupDepth--;
   }
 
-  // ---- tokenizer callbacks
-  onopentagname(start: number, end: number) {
-    this.tagOpen = start - 1;
-    this.tagName = this.src.slice(start, end);
-    this.attrs = null;
-  }
-  onattribname(start: number, end: number) {
-    this.attrName = this.src.slice(start, end).toLowerCase();
-    this.attrValue = "";
-  }
-  onattribdata(start: number, end: number) {
-    this.attrValue += this.src.slice(start, end);
-  }
-  onattribentity() {}
-  onattribend(quote: number) {
-    if (!this.attrs) this.attrs = {};
-    if (!(this.attrName in this.attrs)) this.attrs[this.attrName] = quote === QUOTE_NONE ? "" : this.attrValue;
-  }
-  onopentagend(endIndex: number) {
-    this.openElement(endIndex + 1);
-  }
-  onselfclosingtag(endIndex: number) {
-    const el = this.openElement(endIndex + 1);
-    if (this.stack[this.stack.length - 1] === el) this.closeTop(endIndex + 1, endIndex + 1);
-  }
-  private openElement(start: number): XmlElement | null {
-    this.lastEnd = start;
-    let attrs = this.attrs;
-    this.attrs = null;
+  private open(
+    tagName: string | { raw: string },
+    attrs: Record<string, AttrValue> | null,
+    lt: number,
+    start: number,
+  ): XmlElement | null {
     if (attrs) {
       let prefixed = false;
       for (const key in attrs) {
@@ -249,15 +525,15 @@ class TreeBuilder {
       }
       if (prefixed) {
         if (hasDeclaration(attrs)) this.declare(attrs);
-        const renamed: Record<string, string> = {};
+        const renamed: Record<string, AttrValue> = {};
         for (const key in attrs) {
           const name = key.includes(":") ? this.canonical(key) || key : key;
-          if (!(name in renamed)) renamed[name] = attrs[key] as string;
+          if (!(name in renamed)) renamed[name] = attrs[key] as AttrValue;
         }
         attrs = renamed;
       }
     }
-    const name = this.canonical(this.tagName);
+    const name = typeof tagName === "string" ? tagName : this.canonical(tagName.raw);
     if (!name) return null; // "<title[CDATA…": tag soup, not an element
     const flags = FLAGS.get(name) ?? 0;
     const stack = this.stack;
@@ -265,25 +541,15 @@ class TreeBuilder {
     if (flags & NESTLESS) {
       for (let i = stack.length - 1; i > 0; i--) {
         if ((stack[i] as XmlElement).name !== name) continue;
-        while (stack.length > i) this.closeTop(this.tagOpen, this.tagOpen);
+        while (stack.length > i) this.closeTop(lt, lt);
         break;
       }
     }
     const top = stack[stack.length - 1];
     // A text element left open: the next text or structure element opening inside it closes it; any element
     // does for the ones that never hold markup.
-    if (top && (top.flags & NO_MARKUP || (top.flags & LEAF && flags & (LEAF | STRUCTURE))))
-      this.closeTop(this.tagOpen, this.tagOpen);
-    const el: XmlElement = {
-      name,
-      attrs,
-      children: NO_CHILDREN,
-      open: this.tagOpen,
-      start,
-      end: start,
-      close: start,
-      flags,
-    };
+    if (top && (top.flags & NO_MARKUP || (top.flags & LEAF && flags & (LEAF | STRUCTURE)))) this.closeTop(lt, lt);
+    const el: XmlElement = { name, attrs, children: NO_CHILDREN, open: lt, start, end: start, close: start, flags };
     const parent = stack[stack.length - 1];
     if (parent) {
       if (parent.children === NO_CHILDREN) parent.children = [el];
@@ -294,14 +560,12 @@ class TreeBuilder {
     if (flags & HOLDS_MARKUP) this.markupDepth++;
     return el;
   }
-  onclosetag(start: number, endIndex: number) {
-    this.lastEnd = endIndex + 1;
-    const name = this.canonical(this.src.slice(start, endIndex));
-    const lt = this.src.lastIndexOf("<", start);
+
+  private close(name: string, lt: number, next: number) {
     const stack = this.stack;
     for (let i = stack.length - 1; i >= 0; i--) {
       if ((stack[i] as XmlElement).name !== name) continue;
-      while (stack.length > i) this.closeTop(lt, endIndex + 1);
+      while (stack.length > i) this.closeTop(lt, next);
       return;
     }
     // An end tag matching nothing. Inside a text element that may hold markup (a stray `</b>` in a
@@ -311,30 +575,11 @@ class TreeBuilder {
     const top = stack[stack.length - 1];
     if (!top || stack.length === 1 || !name) return; // the root element stays open until its own end tag
     if (this.markupDepth > 0 || top.flags & STRUCTURE) {
-      if (similar(top.name, name) || similar(name, top.name)) this.closeTop(lt, endIndex + 1);
+      if (similar(top.name, name) || similar(name, top.name)) this.closeTop(lt, next);
       return;
     }
     if (similar(name, top.name)) top.name = name;
-    this.closeTop(lt, endIndex + 1);
-  }
-  ontext(_start: number, end: number) {
-    this.lastEnd = end;
-  }
-  ontextentity() {}
-  oncdata(_start: number, endIndex: number) {
-    this.lastEnd = Math.min(endIndex + 1, this.src.length);
-  }
-  oncomment(_start: number, endIndex: number) {
-    this.lastEnd = Math.min(endIndex + 1, this.src.length);
-  }
-  ondeclaration(_start: number, endIndex: number) {
-    this.lastEnd = endIndex + 1;
-  }
-  onprocessinginstruction(_start: number, endIndex: number) {
-    this.lastEnd = endIndex + 1;
-  }
-  onend() {
-    while (this.stack.length) this.closeTop(this.lastEnd, this.lastEnd);
+    this.closeTop(lt, next);
   }
 }
 
@@ -343,19 +588,16 @@ function similar(a: string, b: string): boolean {
   return b.length > 1 && (a.startsWith(b) || a.endsWith(b));
 }
 
-function hasDeclaration(attrs: Record<string, string>): boolean {
+function hasDeclaration(attrs: Record<string, AttrValue>): boolean {
   for (const key in attrs) if (key.startsWith("xmlns:")) return true;
   return false;
 }
 
-/** Reads an XML document into an element tree (see above). `kind` tells which namespace is the format's own. */
-export function readXml(source: string, kind: XmlKind): XmlDocument {
-  // New objects per document: htmlparser2's reset() does not clear every state a truncated document leaves.
-  const builder = new TreeBuilder(source, kind);
-  const tokenizer = new Tokenizer({ xmlMode: true, decodeEntities: false }, builder);
-  tokenizer.write(source);
-  tokenizer.end();
-  return { source, root: builder.root };
+/** Reads an XML document (UTF-8 bytes) into an element tree (see above). `kind`: the format's own namespace. */
+export function readXml(bytes: Buffer, kind: XmlKind): XmlDocument {
+  const builder = new TreeBuilder(bytes, kind);
+  builder.run();
+  return { bytes, root: builder.root };
 }
 
 // ------------------------------------------------------------------------------------------------ reading
@@ -374,22 +616,22 @@ export function children(el: XmlElement | undefined, name: string): XmlElement[]
   return out;
 }
 
-/** The element's raw content (markup, CDATA sections and references as written). */
-export function raw(doc: XmlDocument, el: XmlElement): string {
-  return doc.source.slice(el.start, el.end);
+/** A part of the document, as written (byte offsets). */
+export function slice(doc: XmlDocument, from: number, to: number): string {
+  return doc.bytes.toString("utf8", from, to);
 }
 
 /** The element's text: comments removed, CDATA unwrapped, references decoded, trimmed; undefined when empty. */
 export function text(doc: XmlDocument, el: XmlElement | undefined): string | undefined {
   if (!el || el.start === el.end) return undefined;
-  return decodeText(doc.source.slice(el.start, el.end)) || undefined;
+  return decodeText(doc.bytes.toString("utf8", el.start, el.end)) || undefined;
 }
 
 /** An attribute's value, references decoded and trimmed; undefined when missing or empty. */
-export function attr(el: XmlElement | undefined, name: string): string | undefined {
+export function attr(doc: XmlDocument, el: XmlElement | undefined, name: string): string | undefined {
   const v = el?.attrs?.[name];
-  if (v === undefined || v === "") return undefined;
-  return decodeText(v) || undefined;
+  if (v === undefined || v === "" || v === 0) return undefined;
+  return decodeText(unpack(doc.bytes, v)) || undefined;
 }
 
 function decodeReferences(s: string): string {
