@@ -6,22 +6,26 @@ import { searchConfig, unaccent } from "./text.js";
  * The reader's list (docs/VEILLE.md, "Search"): filters, French-aware full-text search, newest first, keyset
  * paging. Every function takes the workspace id.
  *
- * A search is answered in two steps so its cost does not depend on the planner guessing how many items
- * match (it cannot: a phrase, an exclusion or two words together are estimated as if independent, and an
- * item matched by its own language's query is not estimable at all):
- * 1. the newest SEARCH_WINDOW items of the scope (workspace or feed, dates, cursor) are walked by date on the
- *    btree and filtered; a common word fills the page within a few hundred rows and the walk stops there;
- * 2. only when that window gave less than a page, the rest (items older than the window) is asked of the GIN
- *    index: fewer than a page in SEARCH_WINDOW rows means the query is rare, so its matches are few to fetch
- *    and sort. The order is written so that no btree matches it: the planner cannot walk the whole table by
- *    date looking for a phrase that never occurs.
+ * A search is answered in steps so that its cost does not depend on the planner guessing how many items match
+ * (it cannot: a phrase, an exclusion or two words together are estimated as if independent, and an item
+ * matched by its own language's query is not estimable at all):
+ * 1. the scope's newest FIRST_WINDOW rows (workspace, feed or folder; dates; after the cursor) are walked by
+ *    date on a btree and filtered: a common word fills the page within a few hundred rows and the walk stops;
+ * 2. if that gave some matches but not a page, their rate says how many more rows should fill it: when that
+ *    is at most MAX_WALK, the walk goes on (twice that far at most, stopping when the page is full);
+ * 3. otherwise — no match at all in the first window, too rare to walk for, or still not a page — the rest is
+ *    asked of the GIN index: the query is rare, so its matches are few to fetch and sort. The order is
+ *    written so that no btree matches it: the planner cannot walk the whole table by date looking for a
+ *    phrase that never occurs.
  * Without a search (or with `starred` / `storyId`, a handful of rows) one query, whose plan the planner picks.
  */
 
 type Db = Kysely<DB> | Transaction<DB>;
 
-/** Rows walked by date before the full-text index is asked (step 1 above). */
-export const SEARCH_WINDOW = 2000;
+/** Rows walked by date before the rate of matches is looked at (step 1 above). */
+export const FIRST_WINDOW = 500;
+/** Most rows walked after the first window (step 2): beyond, the GIN index is cheaper. */
+export const MAX_WALK = 4000;
 
 export interface ItemFilter {
   feedId?: string;
@@ -206,6 +210,14 @@ async function olderPage(
   costly: RawBuilder<unknown>[],
   limit: number,
 ): Promise<ListedItem[]> {
+  // PostgreSQL plans a bitmap scan of a few thousand pages in parallel: starting the worker took 30–45 ms on a
+  // loaded 2-core machine, more than the scan. (PGlite has no parallel workers.)
+  if (!db.isTransaction) {
+    return (db as Kysely<DB>).transaction().execute(async (trx) => {
+      await sql`set local max_parallel_workers_per_gather = 0`.execute(trx);
+      return olderPage(trx, userId, cheap, costly, limit);
+    });
+  }
   if (!costly.length) return page(db, userId, cheap, BY_DATE_NOT_INDEXED, limit);
   const { rows } = await sql<ListedItem>`
     select ${ITEM_COLUMNS}
@@ -252,7 +264,7 @@ async function windowPage(
 
 /**
  * Items matching the filter, newest first (published_at, then id), at most `limit`, after the cursor.
- * `window` (tests): rows walked by date before the GIN index is asked; 0 = one query, as without a search.
+ * `window` / `maxWalk` (tests): FIRST_WINDOW and MAX_WALK; window 0 = one query, as without a search.
  */
 export async function listItems(
   db: Db,
@@ -261,7 +273,7 @@ export async function listItems(
   f: ItemFilter,
   limit: number,
   cursor?: Cursor,
-  { window = SEARCH_WINDOW }: { window?: number } = {},
+  { window = FIRST_WINDOW, maxWalk = MAX_WALK }: { window?: number; maxWalk?: number } = {},
 ): Promise<ListedItem[]> {
   let feedIds: string[] | undefined;
   if (f.folderId) {
@@ -281,9 +293,27 @@ export async function listItems(
   const all = [...cheap, ...costly];
   if (!f.q || f.starred || f.storyId || window <= 0) return page(db, userId, all, BY_DATE, limit);
 
-  const scope = scopeRows(workspaceId, f, feedIds, cursor, window);
-  const { hits, edge } = await windowPage(db, userId, scope, all, limit, window);
-  if (!edge) return hits;
-  const older = [...cheap, sql`(i.published_at, i.id) < (${edge.published_at}, ${edge.id}::uuid)`];
+  // Steps 1 and 2: walks by date, each starting after the last row of the previous one. A feed's or a
+  // folder's rows are scattered among the workspace's (a page read per row rather than per few rows): their
+  // walk stops sooner.
+  const budget = f.feedId || feedIds ? maxWalk / 4 : maxWalk;
+  const hits: ListedItem[] = [];
+  let from: Cursor | undefined = cursor;
+  let rows = window;
+  for (let step = 1; step <= 2; step++) {
+    const scope = scopeRows(workspaceId, f, feedIds, from, rows);
+    const found = await windowPage(db, userId, scope, all, limit - hits.length, rows);
+    hits.push(...found.hits);
+    if (!found.edge) return hits;
+    from = { at: found.edge.published_at, id: found.edge.id };
+    // The rows that should hold the rest of the page at this rate; the walk may go twice as far (the count of
+    // matches in a window varies), and stops when the page is full.
+    const expected = found.hits.length ? ((limit - hits.length) * rows) / found.hits.length : Infinity;
+    if (expected > budget) break;
+    rows = Math.ceil(Math.min(2 * expected, budget));
+  }
+  // Step 3: the GIN index, for what is older than the rows walked.
+  const edge = from as Cursor;
+  const older = [...cheap, sql`(i.published_at, i.id) < (${edge.at}, ${edge.id}::uuid)`];
   return [...hits, ...(await olderPage(db, userId, older, costly, limit - hits.length))];
 }
