@@ -84,6 +84,11 @@ export async function analyzeItems(db: Kysely<DB>): Promise<void> {
   await sql`analyze feed_items`.execute(db);
 }
 
+/** Vacuums and analyses the items table (PGlite: no autovacuum). Not in a transaction. */
+export async function vacuumItems(db: Kysely<DB>): Promise<void> {
+  await sql`vacuum (analyze) feed_items`.execute(db);
+}
+
 // ---- reading ----
 
 // The list and its search: list.repo.ts.
