@@ -206,6 +206,7 @@ describe("search in steps", () => {
     "Straße",
     "inexistantmot",
     "-equipe crue",
+    "", // no search: the same steps with the other filters
   ];
   const filters: ItemFilter[] = [
     { group: true },

@@ -16,15 +16,18 @@ import { searchConfig, unaccent } from "./text.js";
  * 3. otherwise — no match at all in the first window, too rare to walk for, or still not a page — the rest is
  *    asked of the GIN index: the query is rare, so its matches are few to fetch and sort. The order is
  *    written so that no btree matches it: the planner cannot walk the whole table by date looking for a
- *    phrase that never occurs.
- * Without a search (or with `starred` / `storyId`, a handful of rows) one query, whose plan the planner picks.
+ *    phrase that never occurs. The read state and the story lead are checked after sorting, on the rows the
+ *    page takes.
+ * The same steps list without a search: a filter (unread, a folder, a language) is as hard to estimate, and
+ * the walk stops as soon as the page is full. With `starred` or `storyId` (a handful of rows, indexed) one
+ * query, whose plan the planner picks.
  */
 
 type Db = Kysely<DB> | Transaction<DB>;
 
 /** Rows walked by date before the rate of matches is looked at (step 1 above). */
 export const FIRST_WINDOW = 500;
-/** Most rows walked after the first window (step 2): beyond, the GIN index is cheaper. */
+/** Most rows walked after the first window (step 2): beyond, the GIN index (or the planner) is cheaper. */
 export const MAX_WALK = 4000;
 
 export interface ItemFilter {
@@ -138,7 +141,7 @@ function conditions(
 const and = (conds: RawBuilder<unknown>[]) => sql.join(conds, sql` and `);
 
 const BY_DATE = sql`i.published_at desc, i.id desc`;
-// The same order, in a form no btree index answers (see step 2 above).
+// The same order, in a form no btree index answers (see step 3 above).
 const BY_DATE_NOT_INDEXED = sql`i.published_at + interval '0 second' desc, i.id desc`;
 
 /** A folder of more feeds than this is walked as the workspace (its feeds filtered), not feed by feed. */
@@ -199,7 +202,7 @@ async function page(
 }
 
 /**
- * Step 2: up to `limit` rows older than step 1's window. The GIN index gives the rows matching `cheap` (the
+ * Step 3: up to `limit` rows older than the rows walked. The GIN index gives the rows matching `cheap` (the
  * search is among them), sorted by a date expression no btree answers; `costly` is then checked in that order
  * until the page is full — not on every match.
  */
@@ -233,8 +236,8 @@ async function olderPage(
 }
 
 /**
- * Step 1: up to `limit` rows matching `conds` among the scope's newest `window` rows — and the window's last
- * row (`edge`) when the window was full and the matches fewer than `limit`: step 2 starts after it. One
+ * Steps 1 and 2: up to `limit` rows matching `conds` among the `window` rows of `scope` — and the window's last
+ * row (`edge`) when the window was full and the matches fewer than `limit`: the next step starts after it. One
  * statement: the last row is numbered as it streams by and kept by the filter whether it matches or not.
  */
 async function windowPage(
@@ -291,12 +294,13 @@ export async function listItems(
   }
   const { cheap, costly } = conditions(workspaceId, userId, f, feedIds, cursor);
   const all = [...cheap, ...costly];
-  if (!f.q || f.starred || f.storyId || window <= 0) return page(db, userId, all, BY_DATE, limit);
+  if (f.starred || f.storyId || window <= 0) return page(db, userId, all, BY_DATE, limit);
 
   // Steps 1 and 2: walks by date, each starting after the last row of the previous one. A feed's or a
   // folder's rows are scattered among the workspace's (a page read per row rather than per few rows): their
   // walk stops sooner.
-  const budget = f.feedId || feedIds ? maxWalk / 4 : maxWalk;
+  const scattered = !!f.feedId || (!!feedIds && feedIds.length <= MAX_MERGED_FEEDS);
+  const budget = scattered ? maxWalk / 4 : maxWalk;
   const hits: ListedItem[] = [];
   let from: Cursor | undefined = cursor;
   let rows = window;
