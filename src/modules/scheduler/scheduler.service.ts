@@ -62,6 +62,14 @@ async function loadTarget(ctx: AppContext, workspaceId: string, postId: string, 
   return t;
 }
 
+type TargetIds = { workspaceId: string; postId: string; targetId: string };
+
+/** A target the user acts on by hand (confirm, republish, take down): editor and above. */
+async function targetToChange(ctx: AppContext, user: AuthUser, ids: TargetIds) {
+  await authorize(ctx, user, ids.workspaceId, "posts.write");
+  return loadTarget(ctx, ids.workspaceId, ids.postId, ids.targetId);
+}
+
 /**
  * "It was published": the user checked the network after an unconfirmed (or failed) attempt. Records the
  * URL they give; never sends anything.
@@ -69,12 +77,11 @@ async function loadTarget(ctx: AppContext, workspaceId: string, postId: string, 
 export async function confirmPublished(
   ctx: AppContext,
   user: AuthUser,
-  ids: { workspaceId: string; postId: string; targetId: string },
+  ids: TargetIds,
   input: { url?: string | null },
   locale: Locale,
 ) {
-  await authorize(ctx, user, ids.workspaceId, "posts.write");
-  const t = await loadTarget(ctx, ids.workspaceId, ids.postId, ids.targetId);
+  const t = await targetToChange(ctx, user, ids);
   const now = new Date();
   const moved = await transition(
     ctx,
@@ -104,14 +111,8 @@ export async function confirmPublished(
  * "Publish again" after unconfirmed, failed or missed: scheduled now with a fresh attempt count and a
  * new job. The idempotency key stays: a receiver that saw the first attempt can recognise the second.
  */
-export async function republish(
-  ctx: AppContext,
-  user: AuthUser,
-  ids: { workspaceId: string; postId: string; targetId: string },
-  locale: Locale,
-) {
-  await authorize(ctx, user, ids.workspaceId, "posts.write");
-  const t = await loadTarget(ctx, ids.workspaceId, ids.postId, ids.targetId);
+export async function republish(ctx: AppContext, user: AuthUser, ids: TargetIds, locale: Locale) {
+  const t = await targetToChange(ctx, user, ids);
   if (!["unconfirmed", "failed", "missed"].includes(t.status)) throw new AppError("target_state", { status: t.status });
   if (t.account_status !== "active") throw new AppError("account_not_active", { account: t.account_name });
   const runAt = new Date();
@@ -146,14 +147,8 @@ export async function republish(
  * A network refusal changes nothing in Relais (the user may try again); refused credentials also mark the
  * account "reconnect needed".
  */
-export async function removeFromNetwork(
-  ctx: AppContext,
-  user: AuthUser,
-  ids: { workspaceId: string; postId: string; targetId: string },
-  locale: Locale,
-) {
-  await authorize(ctx, user, ids.workspaceId, "posts.write");
-  const t = await loadTarget(ctx, ids.workspaceId, ids.postId, ids.targetId);
+export async function removeFromNetwork(ctx: AppContext, user: AuthUser, ids: TargetIds, locale: Locale) {
+  const t = await targetToChange(ctx, user, ids);
   if (t.removed_at) return presentTarget(t, locale);
   if (t.status !== "published" || !t.external_id) throw new AppError("target_state", { status: t.status });
   if (t.account_status !== "active") throw new AppError("remove_account_not_active", { account: t.account_name });
