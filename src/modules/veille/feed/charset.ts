@@ -36,8 +36,19 @@ const LATIN = new Set(["iso-8859-1", "iso8859-1", "latin1", "l1", "us-ascii", "a
 const LATIN_FAMILY = /^(iso-?8859-(1|15)|latin-?[19]|l1|us-ascii|ascii|windows-1252|cp1252)$/;
 
 /** Normalises a label to what iconv-lite accepts, or null when unknown. */
+/** Labels seen, normalised (a handful in practice; bounded all the same). */
+const NORMALIZED = new Map<string, string | null>();
+
 export function normalizeCharset(label: string | null | undefined): string | null {
   if (!label) return null;
+  const known = NORMALIZED.get(label);
+  if (known !== undefined) return known;
+  const normalized = normalize(label);
+  if (NORMALIZED.size < 256) NORMALIZED.set(label, normalized);
+  return normalized;
+}
+
+function normalize(label: string): string | null {
   let l = label
     .trim()
     .replace(/^["']|["']$/g, "")
@@ -140,7 +151,7 @@ export function detectCharset(buf: Buffer, contentType?: string): DetectedCharse
   if (b) return { charset: b.charset, source: "bom", skip: b.length };
 
   const nul = nulPattern(buf);
-  const head = nul ? "" : buf.subarray(0, 4096).toString("latin1");
+  const head = nul ? "" : buf.toString("latin1", 0, Math.min(buf.length, 4096));
   const httpLabel = charsetFromContentType(contentType);
   const http = normalizeCharset(httpLabel);
   const isHtml = /html/i.test(contentType ?? "") || /^\s*(<!--[\s\S]*?-->\s*)*<(!doctype\s+html|html)\b/i.test(head);

@@ -200,7 +200,18 @@ function hashId(item: Omit<FeedItem, "id">): string {
 
 function withId(id: string | null | undefined, item: Omit<FeedItem, "id">): FeedItem {
   const i = id?.trim();
-  return { id: i || item.link || hashId(item), ...item };
+  return {
+    id: i || item.link || hashId(item),
+    title: item.title,
+    link: item.link,
+    published: item.published,
+    updated: item.updated,
+    author: item.author,
+    summary: item.summary,
+    content: item.content,
+    categories: item.categories,
+    enclosures: item.enclosures,
+  };
 }
 
 function finishItem(item: Omit<FeedItem, "id">): Omit<FeedItem, "id"> {
@@ -356,11 +367,7 @@ function rssItem(d: Doc, it: XmlElement, feedBase: string | null): FeedItem {
   const permalink = !/^\s*false\s*$/i.test(d.a(guid, "ispermalink") ?? "");
   const guidLink = guidValue && permalink && /^https?:\/\//i.test(guidValue) ? guidValue : undefined;
   const link = absoluteUrl(
-    first(
-      d.bare(it, "link"),
-      guidLink,
-      atomLinks(d, it, "atom:link").find((l) => !l.rel || l.rel === "alternate")?.href,
-    ),
+    d.bare(it, "link") ?? guidLink ?? atomLinks(d, it, "atom:link").find((l) => !l.rel || l.rel === "alternate")?.href,
     base,
   );
   const enclosures = new Enclosures(base);
@@ -371,18 +378,17 @@ function rssItem(d: Doc, it: XmlElement, feedBase: string | null): FeedItem {
   const b = base ?? undefined;
   const keywords = d.c(it, "media:keywords");
   const item = finishItem({
-    title: first(plain(d.c(it, "title")), plain(d.c(it, "dc:title")), plain(d.c(it, "itunes:title"))),
+    title: plain(d.c(it, "title")) ?? plain(d.c(it, "dc:title")) ?? plain(d.c(it, "itunes:title")),
     link,
-    published: first(dateText(d, it, "pubdate"), dateText(d, it, "dc:date"), dateText(d, it, "dcterms:issued")),
-    updated: first(dateText(d, it, "dcterms:modified"), dateText(d, it, "atom:updated", "atom:modified")),
-    author: first(names(d.all(it, "dc:creator")), authorText(d.c(it, "author")), authorText(d.c(it, "itunes:author"))),
-    summary: first(
-      sanitizeHtml(d.c(it, "description"), b),
-      sanitizeHtml(d.c(it, "dc:description"), b),
-      textToHtml(d.c(it, "itunes:summary")),
-      textToHtml(d.c(it, "itunes:subtitle")),
+    published: dateText(d, it, "pubdate") ?? dateText(d, it, "dc:date") ?? dateText(d, it, "dcterms:issued"),
+    updated: dateText(d, it, "dcterms:modified") ?? dateText(d, it, "atom:updated", "atom:modified"),
+    author: names(d.all(it, "dc:creator")) ?? authorText(d.c(it, "author")) ?? authorText(d.c(it, "itunes:author")),
+    summary:
+      sanitizeHtml(d.c(it, "description"), b) ??
+      sanitizeHtml(d.c(it, "dc:description"), b) ??
+      textToHtml(d.c(it, "itunes:summary")) ??
+      textToHtml(d.c(it, "itunes:subtitle")) ??
       mediaDescription(d, it),
-    ),
     content: sanitizeHtml(d.c(it, "content:encoded"), b),
     categories: categories(
       d.all(it, "category"),
@@ -391,11 +397,11 @@ function rssItem(d: Doc, it: XmlElement, feedBase: string | null): FeedItem {
     ),
     enclosures: enclosures.list,
   });
-  return withId(first(guidValue, d.a(it, "about"), d.a(it, "rdf:about")), item);
+  return withId(guidValue ?? d.a(it, "about") ?? d.a(it, "rdf:about"), item);
 }
 
 /** RSS 1.0 / 0.90: the items are the channel's siblings, in the order of the channel's rdf:Seq when it has one. */
-function rdfItems(d: Doc, root: XmlElement, channel: XmlElement | undefined): XmlElement[] {
+function rdfItems(d: Doc, root: XmlElement, channel: XmlElement | undefined): readonly XmlElement[] {
   const items = children(root, "item");
   if (!items.length) return children(channel, "item");
   const list = child(channel, "items");
@@ -411,11 +417,9 @@ function rdfItems(d: Doc, root: XmlElement, channel: XmlElement | undefined): Xm
 
 function rssFeed(d: Doc, root: XmlElement, kind: XmlKind, format: FeedFormat, url: string | null): NormalizedFeed {
   const channel = root.name === "channel" ? root : (child(root, "channel") ?? root);
-  const channelLink = first(
-    d.bare(channel, "link"),
-    atomLinks(d, channel, "atom:link").find((l) => l.rel === "alternate")?.href,
-  );
-  const rootBase = baseOf(d, root, first(url, absoluteUrl(channelLink)));
+  const channelLink =
+    d.bare(channel, "link") ?? atomLinks(d, channel, "atom:link").find((l) => l.rel === "alternate")?.href;
+  const rootBase = baseOf(d, root, url ?? absoluteUrl(channelLink));
   const base = channel === root ? rootBase : baseOf(d, channel, rootBase);
   const itemElements =
     kind === "rdf"
@@ -425,24 +429,19 @@ function rssFeed(d: Doc, root: XmlElement, kind: XmlKind, format: FeedFormat, ur
         : children(root, "item");
   return {
     format,
-    title: first(plain(d.c(channel, "title")), plain(d.c(channel, "dc:title"))),
+    title: plain(d.c(channel, "title")) ?? plain(d.c(channel, "dc:title")),
     link: absoluteUrl(channelLink, base),
-    description: first(
-      plain(d.c(channel, "description")),
-      plain(d.c(channel, "dc:description")),
+    description:
+      plain(d.c(channel, "description")) ??
+      plain(d.c(channel, "dc:description")) ??
       plain(d.c(channel, "itunes:summary")),
-    ),
-    language: first(
-      languageTag(d.c(channel, "language")),
-      languageTag(d.c(channel, "dc:language")),
-      languageTag(d.a(root, "xml:lang")),
+    language:
+      languageTag(d.c(channel, "language")) ??
+      languageTag(d.c(channel, "dc:language")) ??
+      languageTag(d.a(root, "xml:lang")) ??
       languageTag(d.a(channel, "xml:lang")),
-    ),
-    updated: first(
-      dateText(d, channel, "lastbuilddate"),
-      dateText(d, channel, "pubdate"),
-      dateText(d, channel, "dc:date"),
-    ),
+    updated:
+      dateText(d, channel, "lastbuilddate") ?? dateText(d, channel, "pubdate") ?? dateText(d, channel, "dc:date"),
     items: itemElements.filter((it) => it.children.length || it.attrs).map((it) => rssItem(d, it, base)),
   };
 }
@@ -474,19 +473,14 @@ function atomEntry(d: Doc, e: XmlElement, feedBase: string | null, feedAuthors: 
   const item = finishItem({
     title: atomText(d, child(e, "title")),
     link: atomLink(d, links, base),
-    published: first(dateText(d, e, "published", "issued", "created"), dateText(d, e, "dc:date")),
+    published: dateText(d, e, "published", "issued", "created") ?? dateText(d, e, "dc:date"),
     updated: dateText(d, e, "updated", "modified"),
-    author: first(
-      names(personNames(d, e, "author")),
-      names(d.all(e, "dc:creator")),
-      feedAuthors,
+    author:
+      names(personNames(d, e, "author")) ??
+      names(d.all(e, "dc:creator")) ??
+      feedAuthors ??
       authorText(d.c(e, "itunes:author")),
-    ),
-    summary: first(
-      atomHtml(d, child(e, "summary"), base),
-      textToHtml(d.c(e, "itunes:summary")),
-      mediaDescription(d, e),
-    ),
+    summary: atomHtml(d, child(e, "summary"), base) ?? textToHtml(d.c(e, "itunes:summary")) ?? mediaDescription(d, e),
     content: atomHtml(d, child(e, "content"), base),
     categories: categories(
       children(e, "category").map((c) => d.a(c, "label") ?? d.a(c, "term")),
@@ -506,7 +500,7 @@ function atomFeed(d: Doc, feed: XmlElement, format: FeedFormat, url: string | nu
     title: atomText(d, child(feed, "title")),
     link: atomLink(d, links, base),
     description: atomText(d, child(feed, "subtitle") ?? child(feed, "tagline")),
-    language: first(languageTag(d.a(feed, "xml:lang")), languageTag(d.c(feed, "dc:language"))),
+    language: languageTag(d.a(feed, "xml:lang")) ?? languageTag(d.c(feed, "dc:language")),
     updated: dateText(d, feed, "updated", "modified"),
     items: children(feed, "entry")
       .filter((e) => e.children.length)
@@ -589,11 +583,11 @@ function looksLikeHtml(text: string, root: { name: string } | null, contentType?
   );
 }
 
-/** The first `max` bytes as text, cut at a character boundary. */
-function head(bytes: Buffer, max: number): string {
-  let end = Math.min(bytes.length, max);
-  while (end < bytes.length && end > 0 && ((bytes[end] as number) & 0xc0) === 0x80) end--;
-  return bytes.toString("utf8", 0, end);
+/** The first `max` bytes from `from` as text, cut at a character boundary. */
+function head(bytes: Buffer, from: number, max: number): string {
+  let end = Math.min(bytes.length, from + max);
+  while (end < bytes.length && end > from && ((bytes[end] as number) & 0xc0) === 0x80) end--;
+  return bytes.toString("utf8", from, end);
 }
 
 const HEAD = 8192;
@@ -601,37 +595,35 @@ const SHORT_HEAD = 1024;
 
 /** Parses a feed. Throws FeedParseError when nothing can be read. */
 export function parseFeed(input: Buffer | string, opts: ParseOptions = {}): NormalizedFeed {
-  // XML is read from UTF-8 bytes (xml.ts); other encodings are decoded, then re-encoded.
+  // XML is read from UTF-8 bytes (xml.ts); other encodings are decoded, then re-encoded. `from`: where the
+  // document starts in them (after a BOM and leading whitespace).
   let bytes: Buffer;
+  let from = 0;
   if (typeof input === "string") bytes = Buffer.from(input, "utf8");
   else {
     const detected = detectCharset(input, opts.contentType);
-    bytes =
-      detected.charset === "utf-8"
-        ? input.subarray(detected.skip)
-        : Buffer.from(decodeWithCharset(input, detected), "utf8");
+    if (detected.charset === "utf-8") {
+      bytes = input;
+      from = detected.skip;
+    } else bytes = Buffer.from(decodeWithCharset(input, detected), "utf8");
   }
-  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3); // a BOM left
+  if (bytes[from] === 0xef && bytes[from + 1] === 0xbb && bytes[from + 2] === 0xbf) from += 3; // a BOM left
   const url = absoluteUrl(opts.url) ?? null;
-  let lead = 0;
-  while (
-    lead < bytes.length &&
-    (bytes[lead] === 0x20 || bytes[lead] === 0x0a || bytes[lead] === 0x0d || bytes[lead] === 0x09)
-  )
-    lead++;
-  bytes = bytes.subarray(lead);
+  const n = bytes.length;
+  while (from < n && (bytes[from] === 0x20 || bytes[from] === 0x0a || bytes[from] === 0x0d || bytes[from] === 0x09))
+    from++;
   // The prolog checks below read a short head as Latin-1 (a copy, no decoding: they look for ASCII
   // markup); the UTF-8 text of the first 8 KB when that is not enough.
-  let start = bytes.toString("latin1", 0, Math.min(bytes.length, SHORT_HEAD)).trimStart();
+  let start = bytes.toString("latin1", from, Math.min(n, from + SHORT_HEAD)).trimStart();
   let root = start[0] === "<" ? rootTag(start) : null;
-  if (!start || start.charCodeAt(0) >= 0x80 || (start[0] === "<" && !root && bytes.length > SHORT_HEAD)) {
-    start = head(bytes, HEAD).trimStart();
+  if (!start || start.charCodeAt(0) >= 0x80 || (start[0] === "<" && !root && n - from > SHORT_HEAD)) {
+    start = head(bytes, from, HEAD).trimStart();
     root = start[0] === "<" ? rootTag(start) : null;
   }
-  if (!start && bytes.length <= HEAD) throw new FeedParseError("empty", "The document is empty");
+  if (!start && n - from <= HEAD) throw new FeedParseError("empty", "The document is empty");
 
   if (start[0] === "{") {
-    const whole = bytes.toString("utf8").trim();
+    const whole = bytes.toString("utf8", from).trim();
     let json: unknown;
     try {
       json = JSON.parse(whole);
@@ -651,7 +643,7 @@ export function parseFeed(input: Buffer | string, opts: ParseOptions = {}): Norm
   }
 
   if (looksLikeHtml(start, root, opts.contentType)) {
-    const page = bytes.toString("utf8").trimStart();
+    const page = bytes.toString("utf8", from).trimStart();
     const found = discoverFeeds(page, url ?? "http://localhost/");
     throw new FeedParseError("not_a_feed", "This is an HTML page, not a feed", {
       feeds: url ? found.links : found.links.filter((f) => !f.url.startsWith("http://localhost/")),
@@ -664,14 +656,14 @@ export function parseFeed(input: Buffer | string, opts: ParseOptions = {}): Norm
 
   // Without a readable root start tag in the prolog (odd prolog, truncated tag), the tree tells.
   let kind = root ? xmlKind(root.name) : null;
-  let xml = readXml(bytes, kind ?? "rss");
+  let xml = readXml(bytes, kind ?? "rss", from);
   const top = xml.root;
   if (!top) throw new FeedParseError("unreadable", "The feed is malformed beyond repair");
   if (!kind) {
     kind = xmlKind(top.name);
     if (!kind)
       throw new FeedParseError("not_a_feed", `The document is XML but not a feed (root element <${top.name}>)`);
-    if (kind !== "rss") xml = readXml(bytes, kind);
+    if (kind !== "rss") xml = readXml(bytes, kind, from);
   }
   const el = xml.root as XmlElement;
   const tag = root ?? { name: el.name, tag: slice(xml, el.open, el.start) };

@@ -243,10 +243,24 @@ class Sanitizer implements TokenizerCallbacks {
   private attribName = "";
   private attribValue = "";
 
-  constructor(
-    private readonly html: string,
-    private readonly base: string | undefined,
-  ) {}
+  private html = "";
+  private base: string | undefined = undefined;
+
+  /** Starts a run (a Sanitizer is reused from run to run). */
+  reset(html: string, base: string | undefined) {
+    this.html = html;
+    this.base = base;
+    this.out = "";
+    this.stack.length = 0;
+    this.frames.length = 0;
+    this.closers.length = 0;
+    this.foreign.length = 0;
+    this.dropDepth = 0;
+    this.tagName = "";
+    this.attribs = null;
+    this.attribName = "";
+    this.attribValue = "";
+  }
 
   // ---- the sanitizer proper, on open / text / close events
 
@@ -419,14 +433,24 @@ class Sanitizer implements TokenizerCallbacks {
 
 const NO_ATTRIBUTES: Record<string, string> = Object.freeze({}) as Record<string, string>;
 
+/** One Sanitizer serves every run (they are synchronous); a nested run, which nothing does, gets its own. */
+let idle: Sanitizer | null = new Sanitizer();
+
 function runSanitizer(html: string, base: string | undefined): string {
-  const fast = new Sanitizer(html, base);
-  if (fastScan(html, fast)) return fast.out;
-  const sanitizer = new Sanitizer(html, base);
-  const tokenizer = new Tokenizer({ decodeEntities: true }, sanitizer);
-  tokenizer.write(html);
-  tokenizer.end();
-  return sanitizer.out;
+  const sanitizer = idle ?? new Sanitizer();
+  idle = null;
+  try {
+    sanitizer.reset(html, base);
+    if (fastScan(html, sanitizer)) return sanitizer.out;
+    sanitizer.reset(html, base);
+    const tokenizer = new Tokenizer({ decodeEntities: true }, sanitizer);
+    tokenizer.write(html);
+    tokenizer.end();
+    return sanitizer.out;
+  } finally {
+    sanitizer.reset("", undefined);
+    idle = sanitizer;
+  }
 }
 
 // ------------------------------------------------------------------------------------------- fast scanner

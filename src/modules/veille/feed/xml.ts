@@ -38,10 +38,10 @@ export interface XmlElement {
   /** Lower case, with the canonical namespace prefix (see above). */
   name: string;
   /**
-   * Attribute names as element names; values raw, as their offsets in the document (or as strings): read them
-   * with `attr()`. Null when there are none.
+   * The attributes, flat: name, value, name, value… Names as element names; values raw, as their place in the
+   * document (or as strings): read them with `attr()`. Null when there are none.
    */
-  attrs: Record<string, AttrValue> | null;
+  attrs: (string | AttrValue)[] | null;
   children: XmlElement[];
   /** Offset of the start tag's '<'. */
   open: number;
@@ -213,6 +213,9 @@ function cachedIn(cache: Map<number, CachedName>, b: Buffer, from: number, to: n
   return entry.name;
 }
 
+/** Prefixed names as written → their prefix and canonical name when the prefix keeps its own name. */
+const PREFIXED_CACHE = new Map<string, { prefix: string; name: string }>();
+
 /** Attribute names by their bytes, lower case (attributes are not checked as XML names). */
 const ATTR_CACHE = new Map<number, CachedName>();
 
@@ -234,10 +237,88 @@ function unpack(b: Buffer, v: AttrValue): string {
   return b.toString("utf8", from, from + length);
 }
 
+/**
+ * The names the feed parser asks for, as string literals: V8 keeps one copy of each literal, so a tree name
+ * replaced by its literal compares with the parser's own literals by pointer.
+ */
+const KNOWN_NAMES = new Map(
+  [
+    "rss",
+    "rdf",
+    "feed",
+    "channel",
+    "item",
+    "items",
+    "entry",
+    "seq",
+    "li",
+    "title",
+    "link",
+    "description",
+    "language",
+    "lastbuilddate",
+    "pubdate",
+    "guid",
+    "author",
+    "category",
+    "enclosure",
+    "comments",
+    "source",
+    "image",
+    "url",
+    "name",
+    "email",
+    "uri",
+    "id",
+    "updated",
+    "published",
+    "issued",
+    "modified",
+    "created",
+    "subtitle",
+    "tagline",
+    "summary",
+    "content",
+    "rights",
+    "content:encoded",
+    "dc:creator",
+    "dc:date",
+    "dc:description",
+    "dc:language",
+    "dc:subject",
+    "dc:title",
+    "dcterms:issued",
+    "dcterms:modified",
+    "atom:link",
+    "atom:updated",
+    "atom:modified",
+    "itunes:author",
+    "itunes:image",
+    "itunes:subtitle",
+    "itunes:summary",
+    "itunes:title",
+    "media:content",
+    "media:description",
+    "media:group",
+    "media:keywords",
+    "media:thumbnail",
+    "rdf:li",
+    "rdf:seq",
+  ].map((n) => [n, n]),
+);
+
+const ASCII_NAME = /^[a-z_][a-z0-9_.:-]*$/;
+
+/** A canonical name, checked: the parser's own literal when it is one of its names, "" when no XML name. */
+function checkedName(name: string): string {
+  const known = KNOWN_NAMES.get(name);
+  if (known !== undefined) return known;
+  return ASCII_NAME.test(name) || NAME.test(name) ? name : "";
+}
+
 /** The canonical form of an unprefixed name: lower case, "" when it is no XML name. */
 function plainName(raw: string): string {
-  const name = raw.toLowerCase();
-  return NAME.test(name) ? name : "";
+  return checkedName(raw.toLowerCase());
 }
 
 class TreeBuilder {
@@ -291,11 +372,11 @@ class TreeBuilder {
     return name;
   }
 
-  /** Scans the whole document. */
-  run() {
+  /** Scans the document from `from`. */
+  run(from: number) {
     const b = this.b;
     const n = b.length;
-    let i = 0;
+    let i = from;
     let end = n; // where the elements still open at the end are closed
     for (;;) {
       const lt = b.indexOf(LT, i);
@@ -377,7 +458,7 @@ class TreeBuilder {
     }
     if (p >= n) return -1;
     const rawName = this.name(lt + 1, p, ascii, colon, hash);
-    let attrs: Record<string, AttrValue> | null = null;
+    let attrs: (string | AttrValue)[] | null = null;
     for (;;) {
       while (p < n && isSpace(b[p] as number)) p++;
       if (p >= n) return -1;
@@ -438,8 +519,8 @@ class TreeBuilder {
         continue;
       }
       if (!name) continue;
-      if (!attrs) attrs = {};
-      if (!(name in attrs)) attrs[name] = value;
+      if (!attrs) attrs = [name, value];
+      else if (indexOfAttr(attrs, name) === -1) attrs.push(name, value);
     }
   }
 
@@ -474,6 +555,13 @@ class TreeBuilder {
   private canonical(raw: string): string {
     const cached = this.names.get(raw);
     if (cached !== undefined) return cached;
+    // The usual case: a prefix declared with its usual URI (dc:, media:…), with an unknown one, or not at all:
+    // lower case only.
+    const usual = PREFIXED_CACHE.get(raw);
+    if (usual !== undefined) {
+      const mapped = this.prefixes.get(usual.prefix);
+      if (mapped === undefined || mapped === null || mapped === usual.prefix) return usual.name;
+    }
     let name = raw.toLowerCase();
     const colon = name.indexOf(":");
     if (colon !== -1) {
@@ -482,18 +570,24 @@ class TreeBuilder {
       if (canonical === "") name = name.slice(colon + 1);
       else if (canonical) name = `${canonical}:${name.slice(colon + 1)}`;
     }
-    if (!NAME.test(name)) name = "";
+    name = checkedName(name);
     this.names.set(raw, name);
+    if (colon !== -1 && PREFIXED_CACHE.size < NAME_CACHE_MAX) {
+      const prefix = raw.slice(0, colon).toLowerCase();
+      const mapped = this.prefixes.get(prefix);
+      if (mapped === undefined || mapped === null || mapped === prefix) PREFIXED_CACHE.set(raw, { prefix, name });
+    }
     return name;
   }
 
-  private declare(attrs: Record<string, AttrValue>) {
-    for (const key in attrs) {
+  private declare(attrs: (string | AttrValue)[]) {
+    for (let i = 0; i < attrs.length; i += 2) {
+      const key = attrs[i] as string;
       if (!key.startsWith("xmlns:")) continue;
       const prefix = key.slice(6);
       if (this.prefixes.has(prefix)) continue; // the first declaration of a prefix wins
       const known = PREFIX_OF_URI.get(
-        unpack(this.b, attrs[key] as AttrValue)
+        unpack(this.b, attrs[i + 1] as AttrValue)
           .trim()
           .toLowerCase(),
       );
@@ -511,24 +605,25 @@ class TreeBuilder {
 
   private open(
     tagName: string | { raw: string },
-    attrs: Record<string, AttrValue> | null,
+    attrs: (string | AttrValue)[] | null,
     lt: number,
     start: number,
   ): XmlElement | null {
     if (attrs) {
       let prefixed = false;
-      for (const key in attrs) {
-        if (key.includes(":")) {
+      for (let i = 0; i < attrs.length; i += 2) {
+        if ((attrs[i] as string).includes(":")) {
           prefixed = true;
           break;
         }
       }
       if (prefixed) {
         if (hasDeclaration(attrs)) this.declare(attrs);
-        const renamed: Record<string, AttrValue> = {};
-        for (const key in attrs) {
+        const renamed: (string | AttrValue)[] = [];
+        for (let i = 0; i < attrs.length; i += 2) {
+          const key = attrs[i] as string;
           const name = key.includes(":") ? this.canonical(key) || key : key;
-          if (!(name in renamed)) renamed[name] = attrs[key] as AttrValue;
+          if (indexOfAttr(renamed, name) === -1) renamed.push(name, attrs[i + 1] as AttrValue);
         }
         attrs = renamed;
       }
@@ -588,15 +683,23 @@ function similar(a: string, b: string): boolean {
   return b.length > 1 && (a.startsWith(b) || a.endsWith(b));
 }
 
-function hasDeclaration(attrs: Record<string, AttrValue>): boolean {
-  for (const key in attrs) if (key.startsWith("xmlns:")) return true;
+function indexOfAttr(attrs: (string | AttrValue)[], name: string): number {
+  for (let i = 0; i < attrs.length; i += 2) if (attrs[i] === name) return i;
+  return -1;
+}
+
+function hasDeclaration(attrs: (string | AttrValue)[]): boolean {
+  for (let i = 0; i < attrs.length; i += 2) if ((attrs[i] as string).startsWith("xmlns:")) return true;
   return false;
 }
 
-/** Reads an XML document (UTF-8 bytes) into an element tree (see above). `kind`: the format's own namespace. */
-export function readXml(bytes: Buffer, kind: XmlKind): XmlDocument {
+/**
+ * Reads an XML document (UTF-8 bytes, from `from`) into an element tree (see above). `kind`: the format's own
+ * namespace.
+ */
+export function readXml(bytes: Buffer, kind: XmlKind, from = 0): XmlDocument {
   const builder = new TreeBuilder(bytes, kind);
-  builder.run();
+  builder.run(from);
   return { bytes, root: builder.root };
 }
 
@@ -609,11 +712,16 @@ export function child(el: XmlElement | undefined, name: string): XmlElement | un
   return undefined;
 }
 
-/** Every child element with that name, in document order. */
-export function children(el: XmlElement | undefined, name: string): XmlElement[] {
-  const out: XmlElement[] = [];
-  if (el) for (const c of el.children) if (c.name === name) out.push(c);
-  return out;
+/** Every child element with that name, in document order (do not modify the array: it may be shared). */
+export function children(el: XmlElement | undefined, name: string): readonly XmlElement[] {
+  let out: XmlElement[] | undefined;
+  if (el)
+    for (const c of el.children) {
+      if (c.name !== name) continue;
+      if (out) out.push(c);
+      else out = [c];
+    }
+  return out ?? NO_CHILDREN;
 }
 
 /** A part of the document, as written (byte offsets). */
@@ -629,8 +737,12 @@ export function text(doc: XmlDocument, el: XmlElement | undefined): string | und
 
 /** An attribute's value, references decoded and trimmed; undefined when missing or empty. */
 export function attr(doc: XmlDocument, el: XmlElement | undefined, name: string): string | undefined {
-  const v = el?.attrs?.[name];
-  if (v === undefined || v === "" || v === 0) return undefined;
+  const attrs = el?.attrs;
+  if (!attrs) return undefined;
+  const i = indexOfAttr(attrs, name);
+  if (i === -1) return undefined;
+  const v = attrs[i + 1] as AttrValue;
+  if (v === "" || v === 0) return undefined;
   return decodeText(unpack(doc.bytes, v)) || undefined;
 }
 
