@@ -135,7 +135,7 @@ const TWO_DIGITS = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, "
 
 /**
  * Date#toISOString() for 1970–2100 without a Date object (it was the costliest line of a small feed's parse):
- * days to a civil date by H. Hinnant's algorithm (checked against toISOString in test/veille/feed-dates.test.ts).
+ * days to a civil date by H. Hinnant's algorithm (checked against toISOString in test/veille/feed-xml.test.ts).
  */
 function isoString(t: number): string {
   const ms = t % 1000;

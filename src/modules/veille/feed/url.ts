@@ -4,7 +4,7 @@
  * them (twice, with its base) was a tenth of the parse time of a small feed. `resolveUrl` returns what
  * `new URL(href, base).toString()` returns, or undefined when it cannot tell (then ask `new URL`): lower-case
  * scheme and host, a host that is a name (not an address, not punycode), no port, no user, no dot segment,
- * only characters the parser leaves as they are (checked against `new URL` in test/veille/feed-url.test.ts).
+ * only characters the parser leaves as they are (checked against `new URL` in test/veille/feed-xml.test.ts).
  */
 
 const HOST = "(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\\.)+[a-z]{2,63}";
