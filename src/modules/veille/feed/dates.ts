@@ -192,7 +192,8 @@ const MONTH3: Record<string, number> = {
 };
 
 function strict(s: string): string | null | undefined {
-  let m = RFC822_STRICT.exec(s);
+  const c = s.charCodeAt(4);
+  let m = c === 0x2d /* "2026-" */ ? null : RFC822_STRICT.exec(s);
   if (m) {
     const off = m[7] ? (m[7] === "-" ? -1 : 1) * (Number(m[8]) * 60 + Number(m[9])) : 0;
     return build(
@@ -206,7 +207,7 @@ function strict(s: string): string | null | undefined {
       off,
     );
   }
-  m = ISO_STRICT.exec(s);
+  m = c === 0x2d ? ISO_STRICT.exec(s) : null;
   if (m) {
     const ms = m[7] ? Math.round(Number(`0.${m[7]}`) * 1000) : 0;
     const off = m[8] ? (m[8] === "-" ? -1 : 1) * (Number(m[9]) * 60 + Number(m[10])) : 0;

@@ -6,7 +6,18 @@ import { type DiscoveredFeed, discoverFeeds } from "./discovery.js";
 import { escapeHtml, htmlToText, sanitizeHtml, textToHtml } from "./sanitize.js";
 import type { FeedEnclosure, FeedFormat, FeedItem, NormalizedFeed, ParseOptions } from "./types.js";
 import { resolveUrl } from "./url.js";
-import { attr, child, children, readXml, slice, text, type XmlDocument, type XmlElement, type XmlKind } from "./xml.js";
+import {
+  attr,
+  child,
+  children,
+  latin1,
+  readXml,
+  slice,
+  text,
+  type XmlDocument,
+  type XmlElement,
+  type XmlKind,
+} from "./xml.js";
 
 /**
  * Feed bytes → NormalizedFeed (src/modules/veille/feed/types.ts, docs/FEEDS.md).
@@ -63,7 +74,7 @@ export function absoluteUrl(href: string | null | undefined, base?: string | nul
   const h = href.trim();
   if (!h) return null;
   const plain = resolveUrl(h, base);
-  if (plain !== undefined && !GOOGLE_HOST.test(plain)) return plain;
+  if (plain !== undefined && !(plain.includes("google.") && GOOGLE_HOST.test(plain))) return plain;
   let url: URL;
   try {
     url = base ? new URL(h, base) : new URL(h);
@@ -614,7 +625,7 @@ export function parseFeed(input: Buffer | string, opts: ParseOptions = {}): Norm
     from++;
   // The prolog checks below read a short head as Latin-1 (a copy, no decoding: they look for ASCII
   // markup); the UTF-8 text of the first 8 KB when that is not enough.
-  let start = bytes.toString("latin1", from, Math.min(n, from + SHORT_HEAD)).trimStart();
+  let start = latin1(bytes, from, Math.min(n, from + SHORT_HEAD)).trimStart();
   let root = start[0] === "<" ? rootTag(start) : null;
   if (!start || start.charCodeAt(0) >= 0x80 || (start[0] === "<" && !root && n - from > SHORT_HEAD)) {
     start = head(bytes, from, HEAD).trimStart();

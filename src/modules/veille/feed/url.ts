@@ -18,12 +18,32 @@ const PATH = new RegExp(`^${PATH_CHAR}*${QUERY}${FRAGMENT}$`);
 /** What the parser rewrites: dot segments (also percent-encoded), punycode to check. */
 const DOT_SEGMENT = /(?:^|\/)(?:\.|%2e)(?:\.|%2e)?(?:[/?#]|$)|xn--/i;
 
+/** Dot segments or punycode: cheap substring checks first, the expression only when one is there. */
+function rewritten(url: string): boolean {
+  return (url.includes(".") && (url.includes("/.") || url.charCodeAt(0) === 0x2e || url.includes("xn--"))) ||
+    (url.includes("%") && /%2e/i.test(url))
+    ? DOT_SEGMENT.test(url)
+    : false;
+}
+
+/** The last base checked (a feed's items share theirs). */
+let lastBase = "";
+let lastBaseOk = false;
+
+function plainBase(base: string): boolean {
+  if (base !== lastBase) {
+    lastBase = base;
+    lastBaseOk = CANONICAL.test(base) && !rewritten(base);
+  }
+  return lastBaseOk;
+}
+
 export function resolveUrl(href: string, base?: string | null): string | undefined {
   if (!href) return undefined;
   const c = href.charCodeAt(0);
-  if (c === 0x68 /* h */ && CANONICAL.test(href)) return DOT_SEGMENT.test(href) ? undefined : href;
-  if (!base || !CANONICAL.test(base) || DOT_SEGMENT.test(base)) return undefined;
-  if (!PATH.test(href) || DOT_SEGMENT.test(href) || href.startsWith("//")) return undefined;
+  if (c === 0x68 /* h */ && CANONICAL.test(href)) return rewritten(href) ? undefined : href;
+  if (!base || !plainBase(base)) return undefined;
+  if (!PATH.test(href) || rewritten(href) || href.startsWith("//")) return undefined;
   if (/^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(href)) return undefined; // a scheme ("mailto:", "javascript:")
   const authorityEnd = base.indexOf("/", base.indexOf("//") + 2);
   if (c === 0x2f /* / */) return base.slice(0, authorityEnd) + href;

@@ -220,6 +220,28 @@ const PREFIXED_CACHE = new Map<string, { prefix: string; name: string }>();
 const ATTR_CACHE = new Map<number, CachedName>();
 
 /**
+ * Buffer's own utf8Slice/latin1Slice, which toString(encoding, from, to) ends up calling after checking its
+ * arguments and looking the encoding up (a third of the cost of the short slices the reader makes by the
+ * thousand). Offsets here are always valid. Plain toString where a runtime lacks them.
+ */
+interface Slicing {
+  utf8Slice(from: number, to: number): string;
+  latin1Slice(from: number, to: number): string;
+}
+const DIRECT =
+  typeof (Buffer.prototype as unknown as Partial<Slicing>).utf8Slice === "function" &&
+  typeof (Buffer.prototype as unknown as Partial<Slicing>).latin1Slice === "function";
+
+/** UTF-8 bytes [from, to) as a string. */
+export function utf8(b: Buffer, from: number, to: number): string {
+  return DIRECT ? (b as unknown as Slicing).utf8Slice(from, to) : b.toString("utf8", from, to);
+}
+/** Bytes [from, to) as Latin-1 (a copy: for ASCII). */
+export function latin1(b: Buffer, from: number, to: number): string {
+  return DIRECT ? (b as unknown as Slicing).latin1Slice(from, to) : b.toString("latin1", from, to);
+}
+
+/**
  * An attribute value as its place in the document (offset × 2^26 + length), decoded when read; as a string
  * when it does not fit (a document over 128 MB).
  */
@@ -228,13 +250,13 @@ const LENGTH_BITS = 0x4000000;
 function pack(b: Buffer, from: number, to: number): AttrValue {
   const length = to - from;
   if (length === 0) return 0;
-  return from < 0x8000000 && length < LENGTH_BITS ? from * LENGTH_BITS + length : b.toString("utf8", from, to);
+  return from < 0x8000000 && length < LENGTH_BITS ? from * LENGTH_BITS + length : utf8(b, from, to);
 }
 function unpack(b: Buffer, v: AttrValue): string {
   if (typeof v === "string") return v;
   const length = v % LENGTH_BITS;
   const from = (v - length) / LENGTH_BITS;
-  return b.toString("utf8", from, from + length);
+  return utf8(b, from, from + length);
 }
 
 /**
@@ -341,7 +363,7 @@ class TreeBuilder {
 
   /** Bytes → string: latin1 (a plain copy) when they are ASCII, else UTF-8. */
   private str(from: number, to: number, ascii: boolean): string {
-    return this.b.toString(ascii ? "latin1" : "utf8", from, to);
+    return ascii ? latin1(this.b, from, to) : utf8(this.b, from, to);
   }
 
   /**
@@ -726,13 +748,13 @@ export function children(el: XmlElement | undefined, name: string): readonly Xml
 
 /** A part of the document, as written (byte offsets). */
 export function slice(doc: XmlDocument, from: number, to: number): string {
-  return doc.bytes.toString("utf8", from, to);
+  return from < to ? utf8(doc.bytes, from, to) : "";
 }
 
 /** The element's text: comments removed, CDATA unwrapped, references decoded, trimmed; undefined when empty. */
 export function text(doc: XmlDocument, el: XmlElement | undefined): string | undefined {
-  if (!el || el.start === el.end) return undefined;
-  return decodeText(doc.bytes.toString("utf8", el.start, el.end)) || undefined;
+  if (!el || el.start >= el.end) return undefined;
+  return decodeText(utf8(doc.bytes, el.start, el.end)) || undefined;
 }
 
 /** An attribute's value, references decoded and trimmed; undefined when missing or empty. */
