@@ -458,7 +458,7 @@ function runSanitizer(html: string, base: string | undefined, fast = true): stri
 //
 // htmlparser2's Tokenizer walks every character in JavaScript; for the markup feeds actually carry (tags,
 // quoted attributes, text, comments) this scanner jumps from '<' to '<' with indexOf and reports the same
-// events to the same Sanitizer. Anything else — script, style and title (raw text), `<!` other than a comment,
+// events to the same Sanitizer. Anything else — title (escapable raw text), `<!` other than a comment,
 // `<?`, `</` not followed by a letter, a '/' inside a tag, a reference the two decoders could read differently
 // (PLAIN_REFERENCES), the input ending inside a tag or a comment — makes it give up (false), and the
 // Tokenizer runs instead. The events (so the output) are the Tokenizer's: test/veille/feed-sanitize.test.ts
@@ -476,7 +476,15 @@ function isAsciiAlpha(c: number): boolean {
  * at the end of a value, htmlparser2's Tokenizer and entities' decoders can differ.
  */
 const PLAIN_REFERENCES = /^(?:[^&]|&(?![a-zA-Z0-9#])|&(?:[a-zA-Z][a-zA-Z0-9]*|#[0-9]+|#[xX][0-9a-fA-F]+);)*$/;
-const RAW_TEXT = new Set(["script", "style", "title"]);
+/**
+ * Raw-text elements: their content runs to the first `</script` (`</style`), any case, followed by '>' or
+ * whitespace, as in the Tokenizer. It is dropped by the sanitizer, so it is skipped unread. (`<title>` is
+ * escapable raw text, with references: left to the Tokenizer.)
+ */
+const RAW_TEXT_END: Record<string, RegExp> = {
+  script: /<\/script[\t\n\f\r >]/gi,
+  style: /<\/style[\t\n\f\r >]/gi,
+};
 
 function fastScan(html: string, s: Sanitizer): boolean {
   const n = html.length;
@@ -531,7 +539,10 @@ function fastStartTag(html: string, lt: number, s: Sanitizer): number {
     const c = html.charCodeAt(p);
     if (isHtmlSpace(c) || c === 0x2f || c === 0x3e) break;
   }
-  if (p >= n || RAW_TEXT.has(html.slice(lt + 1, p).toLowerCase())) return -1;
+  if (p >= n) return -1;
+  const name = p - lt - 1 <= 6 ? html.slice(lt + 1, p).toLowerCase() : "";
+  if (name === "title") return -1;
+  const rawTextEnd = name === "script" || name === "style" ? RAW_TEXT_END[name] : undefined;
   s.onopentagname(lt + 1, p);
   for (;;) {
     while (p < n && isHtmlSpace(html.charCodeAt(p))) p++;
@@ -539,7 +550,15 @@ function fastStartTag(html: string, lt: number, s: Sanitizer): number {
     let c = html.charCodeAt(p);
     if (c === 0x3e /* > */) {
       s.onopentagend();
-      return p + 1;
+      if (!rawTextEnd) return p + 1;
+      rawTextEnd.lastIndex = p + 1;
+      const end = rawTextEnd.exec(html);
+      if (!end) return -1;
+      const nameEnd = end.index + 2 + name.length;
+      const gt = html.indexOf(">", nameEnd);
+      if (gt === -1) return -1;
+      s.onclosetag(end.index + 2, nameEnd); // the content, dropped by the sanitizer, is not reported
+      return gt + 1;
     }
     if (c === 0x2f /* / */) {
       if (html.charCodeAt(p + 1) !== 0x3e) return -1;
