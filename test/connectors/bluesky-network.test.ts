@@ -9,12 +9,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import { rkeyFor } from "../../src/connectors/bluesky/rkey.js";
 import type { AppContext } from "../../src/context.js";
+import * as accounts from "../../src/modules/accounts/accounts.service.js";
 import { snapshotMetrics } from "../../src/modules/analytics/metrics.service.js";
 import { syncAccountInteractions } from "../../src/modules/inbox/sync.service.js";
 import { LEASE_SECONDS, publishTargets } from "../../src/modules/scheduler/publish.service.js";
 import { reconcile } from "../../src/modules/scheduler/recovery.service.js";
 import { closeContext, createContext } from "../../src/runtime.js";
-import * as accounts from "../../src/modules/accounts/accounts.service.js";
 import { type Caller, createTestApp, createWorkspace, signUp, type TestApp } from "../helpers/app.js";
 import { type Instance, newInstance } from "../helpers/processes.js";
 import { upload } from "../media/fixtures.js";
@@ -358,7 +358,10 @@ describe("Bluesky through Relais on a real local network", () => {
     const found = await connector.search!(secrets, { q: "programme", limit: 25 });
     expect(found.items.map((i) => i.externalId)).toContain(question.uri);
     const bobs = found.items.find((i) => i.externalId === question.uri)!;
-    expect(bobs).toMatchObject({ authorHandle: bob.handle, text: "Quel est le programme du jeudi soir ? 🤔 #lumières" });
+    expect(bobs).toMatchObject({
+      authorHandle: bob.handle,
+      text: "Quel est le programme du jeudi soir ? 🤔 #lumières",
+    });
 
     // Take the first (threaded) post down: every part disappears from the AppView, and Relais records it.
     const removed = await owner.post(

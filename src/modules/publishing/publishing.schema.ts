@@ -179,11 +179,9 @@ export const targetSchema = z
       .datetime({ offset: true })
       .nullable()
       .meta({ description: "When this published copy was deleted from the network from Relais" }),
-    removable: z
-      .boolean()
-      .meta({
-        description: "Published, still online, and Relais can delete it from this network (remove-from-network)",
-      }),
+    removable: z.boolean().meta({
+      description: "Published, still online, and Relais can delete it from this network (remove-from-network)",
+    }),
     check: checkSchema,
   })
   .meta({ id: "PostTarget" });
