@@ -171,11 +171,10 @@ const RFC822 =
   /^(?:[a-zé.]+,?\s+)?(\d{1,2})(?:er)?\s+([a-zéû.]+)\s+(\d{2,4})(?:\s*(?:,|à|at|-)?\s*(\d{1,2})[:h](\d{2})(?::(\d{2}))?(?:\.\d+)?)?\s*(.*)$/i;
 const US = /^(?:[a-z]+,?\s+)?([a-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?\s*(.*)$/i;
 
-// The two forms nearly every feed writes, read without the general path's clean-up and regular expressions
-// (same results: the general path would parse them the same way).
-const RFC822_STRICT =
-  /^(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), )?(\d{1,2}) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{4}) (\d{2}):(\d{2}):(\d{2}) (?:([+-])(\d{2})(\d{2})|GMT|UTC?|Z)$/;
-const ISO_STRICT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:Z|([+-])(\d{2}):(\d{2}))$/;
+// The two forms nearly every feed writes, "Sat, 21 Nov 2026 09:00:00 +0100" and "2026-11-21T09:00:00+01:00"
+// (".123" and "Z" allowed), read character by character without the general path's clean-up and regular
+// expressions; anything else (or any doubt) goes to the general path, which reads these forms the same way
+// (checked in test/veille/feed-xml.test.ts).
 const MONTH3: Record<string, number> = {
   Jan: 0,
   Feb: 1,
@@ -190,30 +189,91 @@ const MONTH3: Record<string, number> = {
   Nov: 10,
   Dec: 11,
 };
+const WEEKDAYS = new Set(["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]);
+
+/** The number written by `count` ASCII digits at `at`, or -1. */
+function digitsAt(s: string, at: number, count: number): number {
+  let n = 0;
+  for (let i = at; i < at + count; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (!(c >= 0 && c <= 9)) return -1; // NaN past the end too
+    n = n * 10 + c;
+  }
+  return n;
+}
+
+function isoStrict(s: string): string | null | undefined {
+  const len = s.length;
+  if (
+    len < 20 ||
+    s.charCodeAt(4) !== 0x2d ||
+    s.charCodeAt(7) !== 0x2d ||
+    s.charCodeAt(10) !== 0x54 /* T */ ||
+    s.charCodeAt(13) !== 0x3a ||
+    s.charCodeAt(16) !== 0x3a
+  )
+    return undefined;
+  const y = digitsAt(s, 0, 4);
+  const mo = digitsAt(s, 5, 2);
+  const d = digitsAt(s, 8, 2);
+  const h = digitsAt(s, 11, 2);
+  const mi = digitsAt(s, 14, 2);
+  const sec = digitsAt(s, 17, 2);
+  if (y < 0 || mo < 0 || d < 0 || h < 0 || mi < 0 || sec < 0) return undefined;
+  let i = 19;
+  let ms = 0;
+  if (s.charCodeAt(i) === 0x2e /* . */) {
+    let j = i + 1;
+    while (j < len && s.charCodeAt(j) >= 48 && s.charCodeAt(j) <= 57) j++;
+    if (j === i + 1 || j - i - 1 > 9) return undefined;
+    ms = Math.round(Number(`0.${s.slice(i + 1, j)}`) * 1000);
+    i = j;
+  }
+  let off = 0;
+  const z = s.charCodeAt(i);
+  if (z === 0x5a /* Z */ && i + 1 === len) off = 0;
+  else if ((z === 0x2b || z === 0x2d) && i + 6 === len && s.charCodeAt(i + 3) === 0x3a) {
+    const oh = digitsAt(s, i + 1, 2);
+    const om = digitsAt(s, i + 4, 2);
+    if (oh < 0 || om < 0) return undefined;
+    off = (z === 0x2d ? -1 : 1) * (oh * 60 + om);
+  } else return undefined;
+  return build(y, mo - 1, d, h, mi, sec, ms, off);
+}
+
+function rfc822Strict(s: string): string | null | undefined {
+  let i = 0;
+  if (s.charCodeAt(3) === 0x2c /* , */ && s.charCodeAt(4) === 0x20 && WEEKDAYS.has(s.slice(0, 3))) i = 5;
+  const oneDigitDay = s.charCodeAt(i + 1) === 0x20;
+  const d = digitsAt(s, i, oneDigitDay ? 1 : 2);
+  i += oneDigitDay ? 1 : 2;
+  if (d < 0 || s.charCodeAt(i) !== 0x20) return undefined;
+  const mo = MONTH3[s.slice(i + 1, i + 4)];
+  i += 4;
+  if (mo === undefined || s.charCodeAt(i) !== 0x20) return undefined;
+  const y = digitsAt(s, i + 1, 4);
+  i += 5;
+  if (y < 0 || s.charCodeAt(i) !== 0x20) return undefined;
+  const h = digitsAt(s, i + 1, 2);
+  const mi = digitsAt(s, i + 4, 2);
+  const sec = digitsAt(s, i + 7, 2);
+  if (h < 0 || mi < 0 || sec < 0 || s.charCodeAt(i + 3) !== 0x3a || s.charCodeAt(i + 6) !== 0x3a) return undefined;
+  i += 9;
+  if (s.charCodeAt(i) !== 0x20) return undefined;
+  const zone = s.slice(i + 1);
+  let off: number;
+  if (zone === "GMT" || zone === "UT" || zone === "UTC" || zone === "Z") off = 0;
+  else if (zone.length === 5 && (zone[0] === "+" || zone[0] === "-")) {
+    const oh = digitsAt(zone, 1, 2);
+    const om = digitsAt(zone, 3, 2);
+    if (oh < 0 || om < 0) return undefined;
+    off = (zone[0] === "-" ? -1 : 1) * (oh * 60 + om);
+  } else return undefined;
+  return build(y, mo, d, h, mi, sec, 0, off);
+}
 
 function strict(s: string): string | null | undefined {
-  const c = s.charCodeAt(4);
-  let m = c === 0x2d /* "2026-" */ ? null : RFC822_STRICT.exec(s);
-  if (m) {
-    const off = m[7] ? (m[7] === "-" ? -1 : 1) * (Number(m[8]) * 60 + Number(m[9])) : 0;
-    return build(
-      Number(m[3]),
-      MONTH3[m[2] as string] as number,
-      Number(m[1]),
-      Number(m[4]),
-      Number(m[5]),
-      Number(m[6]),
-      0,
-      off,
-    );
-  }
-  m = c === 0x2d ? ISO_STRICT.exec(s) : null;
-  if (m) {
-    const ms = m[7] ? Math.round(Number(`0.${m[7]}`) * 1000) : 0;
-    const off = m[8] ? (m[8] === "-" ? -1 : 1) * (Number(m[9]) * 60 + Number(m[10])) : 0;
-    return build(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), ms, off);
-  }
-  return undefined;
+  return s.charCodeAt(4) === 0x2d /* "2026-" */ ? isoStrict(s) : rfc822Strict(s);
 }
 
 /** A feed date as ISO-8601 UTC, or null when unreadable. */

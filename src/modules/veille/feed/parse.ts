@@ -105,7 +105,9 @@ function plain(v: unknown): string | null {
   return htmlToText(s(v) ?? null);
 }
 function plainText(v: unknown): string | null {
-  const t = s(v)?.replace(/\s+/g, " ").trim();
+  const str = s(v);
+  if (!str) return null;
+  const t = /[^\S ]| {2}/.test(str) ? str.replace(/\s+/g, " ").trim() : str.trim();
   return t || null;
 }
 
@@ -267,6 +269,8 @@ class Doc {
 /** The base for an element's relative links: its xml:base resolved against the parent's base. */
 function resolveBase(b: string | undefined, parent: string | null): string | null {
   if (!b) return parent;
+  const plain = resolveUrl(b, parent);
+  if (plain !== undefined) return plain;
   try {
     return parent ? new URL(b, parent).toString() : new URL(b).toString();
   } catch {

@@ -192,32 +192,34 @@ function startsWith(b: Buffer, at: number, what: Buffer): boolean {
 }
 
 /**
- * Unprefixed tag names by their bytes (hash, then compared): their canonical name does not depend on the
- * document, and looking them up this way spares a string per tag.
+ * Unprefixed tag names by their bytes (a slot by hash, then compared): their canonical name does not depend
+ * on the document, and looking them up this way spares a string per tag. A colliding name takes the slot.
  */
 interface CachedName {
   bytes: Uint8Array;
   name: string;
 }
-const NAME_CACHE = new Map<number, CachedName>();
-const NAME_CACHE_MAX = 4096;
+const SLOTS = 1024;
+const NAME_CACHE: (CachedName | undefined)[] = new Array(SLOTS);
 
-function cachedName(b: Buffer, from: number, to: number, hash: number): string | undefined {
-  return cachedIn(NAME_CACHE, b, from, to, hash);
-}
-function cachedIn(cache: Map<number, CachedName>, b: Buffer, from: number, to: number, hash: number) {
-  const entry = cache.get(hash);
-  if (!entry || entry.bytes.length !== to - from) return undefined;
+function cachedIn(cache: (CachedName | undefined)[], b: Buffer, from: number, to: number, hash: number) {
+  const entry = cache[hash & (SLOTS - 1)];
+  if (!entry) return undefined;
   const bytes = entry.bytes;
+  if (bytes.length !== to - from) return undefined;
   for (let k = 0; k < bytes.length; k++) if (bytes[k] !== b[from + k]) return undefined;
   return entry.name;
+}
+
+function remember(cache: (CachedName | undefined)[], b: Buffer, from: number, to: number, hash: number, name: string) {
+  cache[hash & (SLOTS - 1)] = { bytes: Uint8Array.prototype.slice.call(b, from, to), name };
 }
 
 /** Prefixed names as written → their prefix and canonical name when the prefix keeps its own name. */
 const PREFIXED_CACHE = new Map<string, { prefix: string; name: string }>();
 
 /** Attribute names by their bytes, lower case (attributes are not checked as XML names). */
-const ATTR_CACHE = new Map<number, CachedName>();
+const ATTR_CACHE: (CachedName | undefined)[] = new Array(SLOTS);
 
 /**
  * Buffer's own utf8Slice/latin1Slice, which toString(encoding, from, to) ends up calling after checking its
@@ -375,22 +377,20 @@ class TreeBuilder {
       const raw = this.str(from, to, ascii);
       return colon ? { raw } : plainName(raw);
     }
-    const cached = cachedName(this.b, from, to, hash);
+    const cached = cachedIn(NAME_CACHE, this.b, from, to, hash);
     if (cached !== undefined) return cached;
     const name = plainName(this.str(from, to, true));
-    if (NAME_CACHE.size < NAME_CACHE_MAX && !NAME_CACHE.has(hash))
-      NAME_CACHE.set(hash, { bytes: Uint8Array.prototype.slice.call(this.b, from, to), name });
+    remember(NAME_CACHE, this.b, from, to, hash, name);
     return name;
   }
 
   /** An attribute name, lower case. */
   private attrName(from: number, to: number, ascii: boolean, hash: number): string {
     if (!ascii) return this.str(from, to, false).toLowerCase();
-    const cached = ATTR_CACHE.size ? cachedIn(ATTR_CACHE, this.b, from, to, hash) : undefined;
+    const cached = cachedIn(ATTR_CACHE, this.b, from, to, hash);
     if (cached !== undefined) return cached;
     const name = this.str(from, to, true).toLowerCase();
-    if (ATTR_CACHE.size < NAME_CACHE_MAX && !ATTR_CACHE.has(hash))
-      ATTR_CACHE.set(hash, { bytes: Uint8Array.prototype.slice.call(this.b, from, to), name });
+    remember(ATTR_CACHE, this.b, from, to, hash, name);
     return name;
   }
 
@@ -594,7 +594,7 @@ class TreeBuilder {
     }
     name = checkedName(name);
     this.names.set(raw, name);
-    if (colon !== -1 && PREFIXED_CACHE.size < NAME_CACHE_MAX) {
+    if (colon !== -1 && PREFIXED_CACHE.size < 4096) {
       const prefix = raw.slice(0, colon).toLowerCase();
       const mapped = this.prefixes.get(prefix);
       if (mapped === undefined || mapped === null || mapped === prefix) PREFIXED_CACHE.set(raw, { prefix, name });
