@@ -4,9 +4,11 @@
 // Pass 2: conditional GETs — 90 % answer 304, 10 % changed (3 new items each).
 // Measures wall time per pass and peak RSS / heap of the polling process (the server runs in a child
 // process so it is not counted). Target: 2,000 feeds in ≤ 60 s.
-// Options: --only=pglite|postgres, --feeds=N, --hosts=N, --sql-stats (PGlite: time per statement shape, the
+// Options: --only=pglite|postgres, --feeds=N, --hosts=N, --ingest=N (feeds stored at once; default: 1 on
+// PGlite, 2 per core and at least 4 on PostgreSQL), --sql-stats (PGlite: time per statement shape, the
 // connection is serialised so these add up to the database's share of the wall time), --cpu-prof=DIR (one
-// V8 CPU profile per pass). PostgreSQL: BENCH_PG_ADMIN_URL (default local trust).
+// V8 CPU profile per pass). PostgreSQL: BENCH_PG_ADMIN_URL (default local trust), BENCH_PG_DB (the scratch
+// database, dropped and created again; default relais_bench_feeds_poll).
 import { fork } from "node:child_process";
 import fs from "node:fs";
 import { Session } from "node:inspector/promises";
@@ -29,9 +31,10 @@ const ONLY = option("only");
 const FEEDS = Number(option("feeds") ?? 2000);
 const HOSTS = Number(option("hosts") ?? 100);
 const SQL_STATS = args.includes("--sql-stats");
+const INGEST = option("ingest") ? Number(option("ingest")) : undefined;
 const CPU_PROF = option("cpu-prof");
 const PG_ADMIN_URL = process.env.BENCH_PG_ADMIN_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-const PG_DB = "relais_bench_feeds_poll";
+const PG_DB = process.env.BENCH_PG_DB ?? "relais_bench_feeds_poll";
 
 // The feed server, as a plain CommonJS script run in a child process.
 const SERVER = String.raw`
@@ -254,7 +257,7 @@ async function runEngine(engine: "pglite" | "postgres") {
       const mem = memorySampler();
       const cpu0 = process.cpuUsage();
       const t0 = performance.now();
-      const stats = await pollDueFeeds(ctx, { budgetMs: 10 * 60_000 });
+      const stats = await pollDueFeeds(ctx, { budgetMs: 10 * 60_000, ingestConcurrency: INGEST });
       const seconds = (performance.now() - t0) / 1000;
       const cpu = process.cpuUsage(cpu0);
       const peak = mem.stop();

@@ -17,7 +17,10 @@ import { type Kysely, sql } from "kysely";
  *   off inside: every access below is an index probe whatever the table's size or statistics (PGlite has no
  *   autovacuum, so no statistics until the poller's ANALYZE), and nothing may degrade into a scan of the
  *   workspace's items as the table grows (a correlated EXISTS was turned into a hash of every link and hash
- *   of the workspace by PostgreSQL 18's planner, a never-analysed table into a sequential scan).
+ *   of the workspace by PostgreSQL 18's planner, a never-analysed table into a sequential scan). The story
+ *   candidates' workspace and date conditions are written so that no btree index matches them (coalesce,
+ *   an added interval): the GIN index on story_bands is then the only way in — with them as plain
+ *   conditions the planner could walk the workspace's recent-items index through the whole time window.
  *
  * veille_ingest_lookup(workspace, feed, entries json, from, to) → json {known, candidates}
  *   entries: [{g: guid, l: link|null, h: content hash, b: [story bands]}]; `known` = indexes of the entries
@@ -72,7 +75,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
         c as (
           select f.id, f.title, f.published_at, f.story_bands from feed_items f
            where f.story_bands && (select b.bands from b)
-             and f.workspace_id::text = p_workspace::text and f.feed_id <> p_feed
+             and coalesce(f.workspace_id, p_workspace) = p_workspace and f.feed_id <> p_feed
              and f.published_at + interval '0 second' between p_from and p_to
            limit 500)
         select json_build_object(

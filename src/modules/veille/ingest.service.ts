@@ -90,24 +90,40 @@ type Entry = items.NewItem & { tokens: Set<string>; short: boolean };
 
 /**
  * For each new entry, the most similar candidate (an item of another feed sharing a band, Jaccard ≥ 0.5 on
- * title words, published within 48 hours), between the lookup and the insert.
+ * title words, published within 48 hours; the first of the pool on a tie), between the lookup and the insert.
+ * The pool is indexed by band once, so an entry only meets the candidates it shares a band with.
  */
 function matchStories(fresh: Entry[], pool: repo.StoryCandidate[]): Map<Entry, repo.StoryCandidate> {
   const out = new Map<Entry, repo.StoryCandidate>();
   if (!pool.length) return out;
-  for (const item of fresh) {
-    if (!item.story_bands.length) continue;
-    const bands = new Set(item.story_bands);
-    const at = item.published_at.getTime();
-    let best: { candidate: repo.StoryCandidate; score: number } | null = null;
-    for (const p of pool) {
-      if (Math.abs(p.published_at.getTime() - at) > STORY_WINDOW_MS) continue;
-      if (!p.story_bands.some((b) => bands.has(b))) continue;
-      const score = similarity(item.tokens, tokensOf(p));
-      if (score >= STORY_SIMILARITY && (!best || score > best.score)) best = { candidate: p, score };
+  const byBand = new Map<number, number[]>();
+  pool.forEach((p, i) => {
+    for (const b of p.story_bands) {
+      const list = byBand.get(b);
+      if (list) list.push(i);
+      else byBand.set(b, [i]);
     }
-    if (best) out.set(item, best.candidate);
-  }
+  });
+  const met = new Int32Array(pool.length).fill(-1);
+  fresh.forEach((item, n) => {
+    const at = item.published_at.getTime();
+    let best = -1;
+    let bestScore = 0;
+    for (const b of item.story_bands) {
+      for (const i of byBand.get(b) ?? []) {
+        if (met[i] === n) continue;
+        met[i] = n;
+        const p = pool[i] as repo.StoryCandidate;
+        if (Math.abs(p.published_at.getTime() - at) > STORY_WINDOW_MS) continue;
+        const score = similarity(item.tokens, tokensOf(p));
+        if (score >= STORY_SIMILARITY && (score > bestScore || (score === bestScore && i < best))) {
+          best = i;
+          bestScore = score;
+        }
+      }
+    }
+    if (best >= 0) out.set(item, pool[best] as repo.StoryCandidate);
+  });
   return out;
 }
 
