@@ -178,15 +178,15 @@ class Enclosures {
 
 function categories(...lists: unknown[][]): string[] {
   const out: string[] = [];
-  const seen = new Set<string>();
+  const seen: string[] = []; // lower case, for the (few) categories of an item
   for (const list of lists)
     for (const c of list) {
-      const node = o(c);
+      const node = typeof c === "string" ? EMPTY : o(c);
       const text = plain(typeof c === "string" ? c : first(s(node.label), s(node.name), s(node.term), s(node.text)));
       if (!text) continue;
       const key = text.toLowerCase();
-      if (seen.has(key)) continue;
-      seen.add(key);
+      if (seen.includes(key)) continue;
+      seen.push(key);
       out.push(text);
     }
   return out;
@@ -200,6 +200,11 @@ function authorText(v: unknown): string | null {
   return m?.[1]?.trim() || t;
 }
 function names(list: unknown[]): string | null {
+  if (list.length === 0) return null;
+  if (list.length === 1) {
+    const x = list[0];
+    return authorText(typeof x === "string" ? x : s(o(x).name));
+  }
   const out = list.map((x) => authorText(typeof x === "string" ? x : s(o(x).name))).filter(Boolean);
   return out.length ? [...new Set(out)].join(", ") : null;
 }

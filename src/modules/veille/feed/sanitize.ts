@@ -221,12 +221,66 @@ const VOID_ELEMENTS = new Set([
 const FOREIGN_CONTEXT = new Set(["math", "svg"]);
 const HTML_INTEGRATION = new Set(["mi", "mo", "mn", "ms", "mtext", "annotation-xml", "foreignobject", "desc", "title"]);
 
+/**
+ * Tag and attribute names as strings without slicing the input each time: the names HTML content uses, by the
+ * hash of their lower-case characters, checked character by character (a slice of the input, lower-cased,
+ * otherwise).
+ */
+const COMMON_TAGS = [
+  ...ALLOWED_TAGS,
+  ...DROP_CONTENT,
+  ...VOID_ELEMENTS,
+  ...FOREIGN_CONTEXT,
+  ...HTML_INTEGRATION,
+  ...OPEN_IMPLIES_CLOSE.keys(),
+  ..."html head body font center article section header footer nav aside main picture video audio form label big tt nobr details summary hgroup data var samp bdi bdo ruby g path".split(
+    " ",
+  ),
+  // attribute names too
+  ..."href src data-src alt width height rel class style id srcset sizes loading decoding target colspan rowspan scope start datetime type lang dir".split(
+    " ",
+  ),
+];
+const TAG_BY_HASH = new Map<number, string>();
+function tagHash(s: string, from: number, to: number): number {
+  let h = to - from;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    h = (Math.imul(h, 31) + (c >= 0x41 && c <= 0x5a ? c + 32 : c)) | 0;
+  }
+  return h;
+}
+for (const t of COMMON_TAGS) if (!TAG_BY_HASH.has(tagHash(t, 0, t.length))) TAG_BY_HASH.set(tagHash(t, 0, t.length), t);
+
+function tagName(html: string, from: number, to: number): string {
+  const known = TAG_BY_HASH.get(tagHash(html, from, to));
+  if (known !== undefined && known.length === to - from) {
+    let same = true;
+    for (let i = 0; i < known.length; i++) {
+      const c = html.charCodeAt(from + i);
+      if ((c >= 0x41 && c <= 0x5a ? c + 32 : c) !== known.charCodeAt(i)) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return known;
+  }
+  return html.slice(from, to).toLowerCase();
+}
+
 /** Tags whose attributes the sanitizer reads. */
 const READS_ATTRIBUTES = new Set(["a", "img", ...Object.keys(ALLOWED_ATTRIBUTES)]);
 
-/** One run: the tokenizer calls back synchronously; the output is in `out` at the end. */
+/** `<p>` and `</p>` for every allowed tag, written without attributes (most of them). */
+const OPEN_TAG = new Map([...ALLOWED_TAGS].map((t) => [t, VOID.has(t) ? `<${t} />` : `<${t}>`]));
+const CLOSE_TAG = new Map([...ALLOWED_TAGS].map((t) => [t, `</${t}>`]));
+
+/**
+ * One run: the tokenizer calls back synchronously; the output, in pieces (joined once at the end: a chain of
+ * `+=` left a rope node per piece for the garbage collector), is `result()`.
+ */
 class Sanitizer implements TokenizerCallbacks {
-  out = "";
+  private out: string[] = [];
   /** The open elements, as htmlparser2's Parser keeps them. */
   private stack: string[] = [];
   /**
@@ -251,7 +305,7 @@ class Sanitizer implements TokenizerCallbacks {
   reset(html: string, base: string | undefined) {
     this.html = html;
     this.base = base;
-    this.out = "";
+    this.out.length = 0;
     this.stack.length = 0;
     this.frames.length = 0;
     this.closers.length = 0;
@@ -280,13 +334,13 @@ class Sanitizer implements TokenizerCallbacks {
     if (name === "a") {
       const href = linkTarget(a.href, this.base);
       if (!href) {
-        this.out += "<span>";
+        this.out.push("<span>");
         this.closers.push("</span>");
         return;
       }
       let tag = `<a href="${escapeAttribute(href)}"${REL}`;
       if (a.title) tag += ` title="${escapeAttribute(a.title)}"`;
-      this.out += `${tag}>`;
+      this.out.push(`${tag}>`);
       this.closers.push("</a>");
       return;
     }
@@ -300,28 +354,29 @@ class Sanitizer implements TokenizerCallbacks {
         const v = a[k];
         if (v) tag += ` ${k}="${escapeAttribute(v)}"`;
       }
-      this.out += `${tag} />`;
+      this.out.push(`${tag} />`);
       return;
     }
-    let tag = `<${name}`;
     const allowed = ALLOWED_ATTRIBUTES[name];
+    let tag: string | undefined;
     if (allowed) {
       for (const k in a) {
         const v = a[k];
-        if (v && allowed.includes(k)) tag += ` ${k}="${escapeAttribute(v)}"`;
+        if (v && allowed.includes(k)) tag = `${tag ?? `<${name}`} ${k}="${escapeAttribute(v)}"`;
       }
     }
-    if (VOID.has(name)) {
-      this.out += `${tag} />`;
-      this.closers.push(null);
-    } else {
-      this.out += `${tag}>`;
-      this.closers.push(`</${name}>`);
-    }
+    const isVoid = VOID.has(name);
+    this.out.push(tag === undefined ? (OPEN_TAG.get(name) as string) : isVoid ? `${tag} />` : `${tag}>`);
+    this.closers.push(isVoid ? null : (CLOSE_TAG.get(name) as string));
   }
 
   private text(text: string) {
-    if (this.dropDepth === 0) this.out += escapeText(text);
+    if (this.dropDepth === 0) this.out.push(escapeText(text));
+  }
+
+  /** The output of the run. */
+  result(): string {
+    return this.out.join("");
   }
 
   private close(name: string) {
@@ -332,7 +387,7 @@ class Sanitizer implements TokenizerCallbacks {
     if (this.frames[this.frames.length - 1] !== name) return;
     this.frames.pop();
     const closer = this.closers.pop();
-    if (closer) this.out += closer;
+    if (closer) this.out.push(closer);
   }
 
   // ---- htmlparser2's Parser logic (HTML mode)
@@ -379,13 +434,20 @@ class Sanitizer implements TokenizerCallbacks {
     if (this.dropDepth === 0) this.text(text);
   }
   onopentagname(start: number, end: number) {
-    this.emitOpenTag(this.html.slice(start, end).toLowerCase());
+    this.emitOpenTag(tagName(this.html, start, end));
+  }
+  /** A start tag's name, from the fast scanner. */
+  openTagNamed(name: string) {
+    this.emitOpenTag(name);
   }
   onopentagend() {
     this.endOpenTag();
   }
   onclosetag(start: number, end: number) {
-    const name = this.html.slice(start, end).toLowerCase();
+    this.closeTagNamed(tagName(this.html, start, end));
+  }
+  /** An end tag's name (lower case). */
+  closeTagNamed(name: string) {
     if (FOREIGN_CONTEXT.has(name) || HTML_INTEGRATION.has(name)) this.foreign.pop();
     if (!VOID_ELEMENTS.has(name)) {
       const pos = this.stack.lastIndexOf(name);
@@ -407,7 +469,7 @@ class Sanitizer implements TokenizerCallbacks {
     else this.endOpenTag();
   }
   onattribname(start: number, end: number) {
-    if (this.attribs) this.attribName = this.html.slice(start, end).toLowerCase();
+    if (this.attribs) this.attribName = tagName(this.html, start, end); // attribute names look like tag names
   }
   onattribdata(start: number, end: number) {
     if (this.attribs) this.attribValue += this.html.slice(start, end);
@@ -442,12 +504,12 @@ function runSanitizer(html: string, base: string | undefined, fast = true): stri
   idle = null;
   try {
     sanitizer.reset(html, base);
-    if (fast && fastScan(html, sanitizer)) return sanitizer.out;
+    if (fast && fastScan(html, sanitizer)) return sanitizer.result();
     sanitizer.reset(html, base);
     const tokenizer = new Tokenizer({ decodeEntities: true }, sanitizer);
     tokenizer.write(html);
     tokenizer.end();
-    return sanitizer.out;
+    return sanitizer.result();
   } finally {
     sanitizer.reset("", undefined);
     idle = sanitizer;
@@ -512,7 +574,7 @@ function fastScan(html: string, s: Sanitizer): boolean {
       if (p >= n) return false;
       const gt = html.indexOf(">", p);
       if (gt === -1) return false;
-      s.onclosetag(lt + 2, p);
+      s.closeTagNamed(tagName(html, lt + 2, p));
       i = gt + 1;
     } else if (c === 0x21 /* ! */) {
       if (!html.startsWith("<!--", lt)) return false;
@@ -540,10 +602,10 @@ function fastStartTag(html: string, lt: number, s: Sanitizer): number {
     if (isHtmlSpace(c) || c === 0x2f || c === 0x3e) break;
   }
   if (p >= n) return -1;
-  const name = p - lt - 1 <= 6 ? html.slice(lt + 1, p).toLowerCase() : "";
+  const name = tagName(html, lt + 1, p);
   if (name === "title") return -1;
   const rawTextEnd = name === "script" || name === "style" ? RAW_TEXT_END[name] : undefined;
-  s.onopentagname(lt + 1, p);
+  s.openTagNamed(name);
   for (;;) {
     while (p < n && isHtmlSpace(html.charCodeAt(p))) p++;
     if (p >= n) return -1;
@@ -557,7 +619,7 @@ function fastStartTag(html: string, lt: number, s: Sanitizer): number {
       const nameEnd = end.index + 2 + name.length;
       const gt = html.indexOf(">", nameEnd);
       if (gt === -1) return -1;
-      s.onclosetag(end.index + 2, nameEnd); // the content, dropped by the sanitizer, is not reported
+      s.closeTagNamed(name); // the content, dropped by the sanitizer, is not reported
       return gt + 1;
     }
     if (c === 0x2f /* / */) {

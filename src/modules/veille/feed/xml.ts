@@ -38,10 +38,10 @@ export interface XmlElement {
   /** Lower case, with the canonical namespace prefix (see above). */
   name: string;
   /**
-   * The attributes, flat: name, value, name, value… Names as element names; values raw, as their place in the
-   * document (or as strings): read them with `attr()`. Null when there are none.
+   * The attributes, flat, three entries each: name, then where the raw value starts and ends in the document
+   * (read it with `attr()`). Names as element names. Null when there are none.
    */
-  attrs: (string | AttrValue)[] | null;
+  attrs: (string | number)[] | null;
   children: XmlElement[];
   /** Offset of the start tag's '<'. */
   open: number;
@@ -241,24 +241,6 @@ export function utf8(b: Buffer, from: number, to: number): string {
 /** Bytes [from, to) as Latin-1 (a copy: for ASCII). */
 export function latin1(b: Buffer, from: number, to: number): string {
   return DIRECT ? (b as unknown as Slicing).latin1Slice(from, to) : b.toString("latin1", from, to);
-}
-
-/**
- * An attribute value as its place in the document (offset × 2^26 + length), decoded when read; as a string
- * when it does not fit (a document over 128 MB).
- */
-export type AttrValue = number | string;
-const LENGTH_BITS = 0x4000000;
-function pack(b: Buffer, from: number, to: number): AttrValue {
-  const length = to - from;
-  if (length === 0) return 0;
-  return from < 0x8000000 && length < LENGTH_BITS ? from * LENGTH_BITS + length : utf8(b, from, to);
-}
-function unpack(b: Buffer, v: AttrValue): string {
-  if (typeof v === "string") return v;
-  const length = v % LENGTH_BITS;
-  const from = (v - length) / LENGTH_BITS;
-  return utf8(b, from, from + length);
 }
 
 /**
@@ -480,7 +462,7 @@ class TreeBuilder {
     }
     if (p >= n) return -1;
     const rawName = this.name(lt + 1, p, ascii, colon, hash);
-    let attrs: (string | AttrValue)[] | null = null;
+    let attrs: (string | number)[] | null = null;
     for (;;) {
       while (p < n && isSpace(b[p] as number)) p++;
       if (p >= n) return -1;
@@ -518,7 +500,8 @@ class TreeBuilder {
       }
       const name = p > nameStart ? this.attrName(nameStart, p, asciiName, hash) : "";
       while (p < n && isSpace(b[p] as number)) p++;
-      let value: AttrValue = "";
+      let from = 0;
+      let to = 0;
       if (b[p] === EQUALS) {
         p++;
         while (p < n && isSpace(b[p] as number)) p++;
@@ -526,23 +509,24 @@ class TreeBuilder {
         if (q === DQUOTE || q === SQUOTE) {
           const e = b.indexOf(q, p + 1);
           if (e === -1) return -1;
-          value = pack(b, p + 1, e);
+          from = p + 1;
+          to = e;
           p = e + 1;
         } else {
-          const v = p;
+          from = p;
           for (; p < n; p++) {
             const x = b[p] as number;
             if (isSpace(x) || x === GT || x === LT) break;
           }
-          value = pack(b, v, p);
+          to = p;
         }
       } else if (p === nameStart) {
         p++; // a stray byte ('=' without a name…)
         continue;
       }
       if (!name) continue;
-      if (!attrs) attrs = [name, value];
-      else if (indexOfAttr(attrs, name) === -1) attrs.push(name, value);
+      if (!attrs) attrs = [name, from, to];
+      else if (indexOfAttr(attrs, name) === -1) attrs.push(name, from, to);
     }
   }
 
@@ -602,14 +586,14 @@ class TreeBuilder {
     return name;
   }
 
-  private declare(attrs: (string | AttrValue)[]) {
-    for (let i = 0; i < attrs.length; i += 2) {
+  private declare(attrs: (string | number)[]) {
+    for (let i = 0; i < attrs.length; i += 3) {
       const key = attrs[i] as string;
       if (!key.startsWith("xmlns:")) continue;
       const prefix = key.slice(6);
       if (this.prefixes.has(prefix)) continue; // the first declaration of a prefix wins
       const known = PREFIX_OF_URI.get(
-        unpack(this.b, attrs[i + 1] as AttrValue)
+        utf8(this.b, attrs[i + 1] as number, attrs[i + 2] as number)
           .trim()
           .toLowerCase(),
       );
@@ -627,13 +611,13 @@ class TreeBuilder {
 
   private open(
     tagName: string | { raw: string },
-    attrs: (string | AttrValue)[] | null,
+    attrs: (string | number)[] | null,
     lt: number,
     start: number,
   ): XmlElement | null {
     if (attrs) {
       let prefixed = false;
-      for (let i = 0; i < attrs.length; i += 2) {
+      for (let i = 0; i < attrs.length; i += 3) {
         if ((attrs[i] as string).includes(":")) {
           prefixed = true;
           break;
@@ -641,11 +625,11 @@ class TreeBuilder {
       }
       if (prefixed) {
         if (hasDeclaration(attrs)) this.declare(attrs);
-        const renamed: (string | AttrValue)[] = [];
-        for (let i = 0; i < attrs.length; i += 2) {
+        const renamed: (string | number)[] = [];
+        for (let i = 0; i < attrs.length; i += 3) {
           const key = attrs[i] as string;
           const name = key.includes(":") ? this.canonical(key) || key : key;
-          if (indexOfAttr(renamed, name) === -1) renamed.push(name, attrs[i + 1] as AttrValue);
+          if (indexOfAttr(renamed, name) === -1) renamed.push(name, attrs[i + 1] as number, attrs[i + 2] as number);
         }
         attrs = renamed;
       }
@@ -705,13 +689,13 @@ function similar(a: string, b: string): boolean {
   return b.length > 1 && (a.startsWith(b) || a.endsWith(b));
 }
 
-function indexOfAttr(attrs: (string | AttrValue)[], name: string): number {
-  for (let i = 0; i < attrs.length; i += 2) if (attrs[i] === name) return i;
+function indexOfAttr(attrs: (string | number)[], name: string): number {
+  for (let i = 0; i < attrs.length; i += 3) if (attrs[i] === name) return i;
   return -1;
 }
 
-function hasDeclaration(attrs: (string | AttrValue)[]): boolean {
-  for (let i = 0; i < attrs.length; i += 2) if ((attrs[i] as string).startsWith("xmlns:")) return true;
+function hasDeclaration(attrs: (string | number)[]): boolean {
+  for (let i = 0; i < attrs.length; i += 3) if ((attrs[i] as string).startsWith("xmlns:")) return true;
   return false;
 }
 
@@ -763,9 +747,10 @@ export function attr(doc: XmlDocument, el: XmlElement | undefined, name: string)
   if (!attrs) return undefined;
   const i = indexOfAttr(attrs, name);
   if (i === -1) return undefined;
-  const v = attrs[i + 1] as AttrValue;
-  if (v === "" || v === 0) return undefined;
-  return decodeText(unpack(doc.bytes, v)) || undefined;
+  const from = attrs[i + 1] as number;
+  const to = attrs[i + 2] as number;
+  if (from >= to) return undefined;
+  return decodeText(utf8(doc.bytes, from, to)) || undefined;
 }
 
 function decodeReferences(s: string): string {
