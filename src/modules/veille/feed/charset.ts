@@ -151,7 +151,11 @@ export function detectCharset(buf: Buffer, contentType?: string): DetectedCharse
   if (b) return { charset: b.charset, source: "bom", skip: b.length };
 
   const nul = nulPattern(buf);
-  const head = nul ? "" : buf.toString("latin1", 0, Math.min(buf.length, 4096));
+  // The first 1 KB holds the XML declaration; 4 KB for an HTML page's <meta charset> (or when a comment or
+  // blank space at the start could hide where the page begins).
+  let head = nul ? "" : buf.toString("latin1", 0, Math.min(buf.length, 1024));
+  if (buf.length > 1024 && (/html/i.test(contentType ?? "") || /<(!doctype|html|!--)/i.test(head) || !head.trim()))
+    head = buf.toString("latin1", 0, Math.min(buf.length, 4096));
   const httpLabel = charsetFromContentType(contentType);
   const http = normalizeCharset(httpLabel);
   const isHtml = /html/i.test(contentType ?? "") || /^\s*(<!--[\s\S]*?-->\s*)*<(!doctype\s+html|html)\b/i.test(head);

@@ -327,14 +327,18 @@ function plainName(raw: string): string {
   return checkedName(raw.toLowerCase());
 }
 
+/** Shared empty maps: most documents declare their few namespaces on the root, some none. */
+const NO_PREFIXES: Map<string, string | null> = new Map();
+const NO_NAMES: Map<string, string> = new Map();
+
 class TreeBuilder {
   root: XmlElement | null = null;
   private stack: XmlElement[] = [];
   private readonly primary: readonly string[];
   /** Document prefix → canonical prefix ("" for the primary namespace), null for an unknown namespace. */
-  private prefixes = new Map<string, string | null>();
-  /** Tag and attribute names as written → canonical names ("" for a name that is no XML name). */
-  private names = new Map<string, string>();
+  private prefixes: Map<string, string | null> = NO_PREFIXES;
+  /** Prefixed names as written → canonical names ("" for a name that is no XML name). */
+  private names: Map<string, string> = NO_NAMES;
   /** How many open elements may hold markup (LEAF, MARKUP). */
   private markupDepth = 0;
 
@@ -577,6 +581,7 @@ class TreeBuilder {
       else if (canonical) name = `${canonical}:${name.slice(colon + 1)}`;
     }
     name = checkedName(name);
+    if (this.names === NO_NAMES) this.names = new Map();
     this.names.set(raw, name);
     if (colon !== -1 && PREFIXED_CACHE.size < 4096) {
       const prefix = raw.slice(0, colon).toLowerCase();
@@ -592,13 +597,14 @@ class TreeBuilder {
       if (!key.startsWith("xmlns:")) continue;
       const prefix = key.slice(6);
       if (this.prefixes.has(prefix)) continue; // the first declaration of a prefix wins
+      if (this.prefixes === NO_PREFIXES) this.prefixes = new Map();
       const known = PREFIX_OF_URI.get(
         utf8(this.b, attrs[i + 1] as number, attrs[i + 2] as number)
           .trim()
           .toLowerCase(),
       );
       this.prefixes.set(prefix, known === undefined ? null : this.primary.includes(known) ? "" : known);
-      this.names.clear();
+      if (this.names !== NO_NAMES) this.names.clear();
     }
   }
 
