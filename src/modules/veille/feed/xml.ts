@@ -178,6 +178,16 @@ const CDATA_END = Buffer.from("]]>");
 const PI_END = Buffer.from("?>");
 const SUBSET_END = Buffer.from("]>");
 
+/**
+ * `b.indexOf(byte, from)`, looking at the next bytes in JavaScript first: between tags and in attribute
+ * values the distance is usually short, and Buffer.indexOf is a native call.
+ */
+function find(b: Buffer, byte: number, from: number): number {
+  const limit = Math.min(b.length, from + 32);
+  for (let i = from; i < limit; i++) if (b[i] === byte) return i;
+  return limit < b.length ? b.indexOf(byte, limit) : -1;
+}
+
 function isSpace(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d || c === 0x0c;
 }
@@ -387,7 +397,7 @@ class TreeBuilder {
     let i = from;
     let end = n; // where the elements still open at the end are closed
     for (;;) {
-      const lt = b.indexOf(LT, i);
+      const lt = find(b, LT, i);
       if (lt === -1) break;
       const c = b[lt + 1];
       if (c === undefined) {
@@ -511,7 +521,7 @@ class TreeBuilder {
         while (p < n && isSpace(b[p] as number)) p++;
         const q = b[p];
         if (q === DQUOTE || q === SQUOTE) {
-          const e = b.indexOf(q, p + 1);
+          const e = find(b, q, p + 1);
           if (e === -1) return -1;
           from = p + 1;
           to = e;
