@@ -5,7 +5,7 @@
 // Measures wall time per pass and peak RSS / heap of the polling process (the server runs in a child
 // process so it is not counted). Target: 2,000 feeds in ≤ 60 s.
 // Options: --only=pglite|postgres, --feeds=N, --hosts=N, --ingest=N (feeds stored at once; default: 1 on
-// PGlite, 2 per core and at least 4 on PostgreSQL), --sql-stats (PGlite: time per statement shape, the
+// PGlite, one per core on PostgreSQL), --sql-stats (PGlite: time per statement shape, the
 // connection is serialised so these add up to the database's share of the wall time), --cpu-prof=DIR (one
 // V8 CPU profile per pass). PostgreSQL: BENCH_PG_ADMIN_URL (default local trust), BENCH_PG_DB (the scratch
 // database, dropped and created again; default relais_bench_feeds_poll).

@@ -423,10 +423,11 @@ export async function pollDueFeeds(
  * How many fetched feeds are stored at once. Fetching is network-bound and runs at the configured
  * concurrency; storing is database-bound. PGlite runs every statement on its one connection anyway: one at a
  * time keeps a feed's two statements together and fewer parsed feeds waiting in memory (1,000 feeds: same
- * time or better than 16). PostgreSQL: a few per core — enough to overlap the commits' WAL flushes, not so
- * many that the backends contend for the same index pages and story rows on a small machine.
+ * time or better than 16). PostgreSQL: one per core — on the 2-core benchmark machine the backends' CPU for
+ * 2,000 feeds grew with the ingestions at once (64 s at 2, 109 s at 4, more at 16: they contend for the same
+ * index pages and story rows), and the pass got slower, not faster.
  */
 function defaultIngestConcurrency(ctx: AppContext): number {
   if (ctx.database.kind === "pglite") return 1;
-  return Math.min(ctx.config.feeds.concurrency, Math.max(4, 2 * availableParallelism()));
+  return Math.min(ctx.config.feeds.concurrency, Math.max(1, availableParallelism()));
 }
