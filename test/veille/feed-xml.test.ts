@@ -1,4 +1,6 @@
+import iconv from "iconv-lite";
 import { describe, expect, it } from "vitest";
+import { singleByteToUtf8 } from "../../src/modules/veille/feed/charset.js";
 import { parseDate } from "../../src/modules/veille/feed/dates.js";
 import { FeedParseError, parseFeed } from "../../src/modules/veille/feed/parse.js";
 import { resolveUrl } from "../../src/modules/veille/feed/url.js";
@@ -285,5 +287,19 @@ describe("parseDate: the usual forms read directly give what the general path gi
     expect(parseDate("2100-12-31T23:59:59.999Z")).toBe("2100-12-31T23:59:59.999Z");
     expect(parseDate("2101-01-01T00:00:00Z")).toBeNull();
     expect(parseDate("1969-12-31T23:59:59Z")).toBeNull();
+  });
+});
+
+describe("singleByteToUtf8: the same bytes as decoding with iconv-lite, then encoding", () => {
+  it("for every byte of the single-byte charsets; null for the others", () => {
+    const all = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+    for (const charset of ["windows-1250", "windows-1251", "windows-1252", "iso-8859-2", "iso-8859-15", "koi8-r"])
+      expect(singleByteToUtf8(all, charset)?.equals(Buffer.from(iconv.decode(all, charset), "utf8")), charset).toBe(
+        true,
+      );
+    for (const charset of ["shift_jis", "gb18030", "utf-16le", "utf-8"])
+      expect(singleByteToUtf8(all, charset)).toBeNull();
+    const ascii = Buffer.from("<rss/>");
+    expect(singleByteToUtf8(ascii, "windows-1252")).toBe(ascii);
   });
 });

@@ -212,6 +212,54 @@ export function detectCharset(buf: Buffer, contentType?: string): DetectedCharse
   return { charset, source, skip: 0 };
 }
 
+/**
+ * A single-byte charset's bytes as UTF-8, for the feed parser (which reads UTF-8 bytes): each byte's UTF-8
+ * sequence from a table built once per charset by decoding the 256 bytes with iconv-lite — the same text as
+ * decoding, then encoding, without the intermediate string. Null for other charsets.
+ */
+export function singleByteToUtf8(buf: Buffer, charset: string): Buffer | null {
+  const table = singleByteTable(charset);
+  if (!table) return null;
+  let length = 0;
+  for (let i = 0; i < buf.length; i++) length += (table[buf[i] as number] as Uint8Array).length;
+  if (length === buf.length && isAscii(buf)) return buf;
+  const out = Buffer.allocUnsafe(length);
+  let o = 0;
+  for (let i = 0; i < buf.length; i++) {
+    const b = buf[i] as number;
+    if (b < 0x80) out[o++] = b;
+    else {
+      const seq = table[b] as Uint8Array;
+      for (let k = 0; k < seq.length; k++) out[o++] = seq[k] as number;
+    }
+  }
+  return out;
+}
+
+function isAscii(buf: Buffer): boolean {
+  for (let i = 0; i < buf.length; i++) if ((buf[i] as number) >= 0x80) return false;
+  return true;
+}
+
+const SINGLE_BYTE = /^(windows-125[0-8]|iso-8859-([1-9]|1[0-6])|koi8-[ru])$/;
+const SINGLE_BYTE_TABLES = new Map<string, Uint8Array[] | null>();
+
+function singleByteTable(charset: string): Uint8Array[] | null {
+  let table = SINGLE_BYTE_TABLES.get(charset);
+  if (table !== undefined) return table;
+  table = null;
+  if (SINGLE_BYTE.test(charset) && iconv.encodingExists(charset)) {
+    const all = Buffer.alloc(256);
+    for (let i = 0; i < 256; i++) all[i] = i;
+    const text = iconv.decode(all, charset);
+    // one UTF-16 unit per byte, ASCII as ASCII: a single-byte charset
+    if (text.length === 256 && [...text.slice(0, 128)].every((c, i) => c.charCodeAt(0) === i))
+      table = Array.from(text, (c) => Buffer.from(c, "utf8"));
+  }
+  SINGLE_BYTE_TABLES.set(charset, table);
+  return table;
+}
+
 /** Decodes with a detected charset (the BOM skipped). */
 export function decodeWithCharset(buf: Buffer, detected: DetectedCharset): string {
   return decodeWith(buf, detected.charset, detected.skip);

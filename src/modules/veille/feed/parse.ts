@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { parseFeed as feedsmithParse } from "feedsmith";
-import { decodeWithCharset, detectCharset } from "./charset.js";
+import { decodeWithCharset, detectCharset, singleByteToUtf8 } from "./charset.js";
 import { parseDate } from "./dates.js";
 import { type DiscoveredFeed, discoverFeeds } from "./discovery.js";
 import { escapeHtml, htmlToText, sanitizeHtml, textToHtml } from "./sanitize.js";
@@ -625,7 +625,10 @@ export function parseFeed(input: Buffer | string, opts: ParseOptions = {}): Norm
     if (detected.charset === "utf-8") {
       bytes = input;
       from = detected.skip;
-    } else bytes = Buffer.from(decodeWithCharset(input, detected), "utf8");
+    } else
+      bytes =
+        (detected.skip === 0 && singleByteToUtf8(input, detected.charset)) ||
+        Buffer.from(decodeWithCharset(input, detected), "utf8");
   }
   if (bytes[from] === 0xef && bytes[from + 1] === 0xbb && bytes[from + 2] === 0xbf) from += 3; // a BOM left
   const url = absoluteUrl(opts.url) ?? null;
