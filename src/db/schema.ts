@@ -277,6 +277,16 @@ export interface PostTargetsTable {
   /** When the published copy was deleted from the network, and by whom (migration 0012). */
   removed_at: Timestamp | null;
   removed_by: string | null;
+  /** The latest metric snapshot, kept with the snapshots (migration 0014); takenAt as an ISO instant. */
+  latest_metrics: Json<LatestMetrics> | null;
+}
+
+export interface LatestMetrics {
+  takenAt: string;
+  likes: number | null;
+  reposts: number | null;
+  replies: number | null;
+  quotes: number | null;
 }
 
 export interface PostCommentsTable {

@@ -245,6 +245,7 @@ const columns: { [T in keyof DB]: Record<keyof DB[T], true> } = {
     thread_external_ids: true,
     removed_at: true,
     removed_by: true,
+    latest_metrics: true,
   },
   post_comments: {
     id: true,

@@ -11,6 +11,7 @@ import * as m0010 from "./0010-veille-ingest.js";
 import * as m0011 from "./0011-alert-deliveries.js";
 import * as m0012 from "./0012-target-removal.js";
 import * as m0013 from "./0013-veille-ingest-candidates.js";
+import * as m0014 from "./0014-target-latest-metrics.js";
 
 /**
  * Every migration, in order. Names are permanent: a released name is never renamed or reused.
@@ -29,4 +30,5 @@ export const migrations: Record<string, Migration> = {
   "0011-alert-deliveries": m0011,
   "0012-target-removal": m0012,
   "0013-veille-ingest-candidates": m0013,
+  "0014-target-latest-metrics": m0014,
 };

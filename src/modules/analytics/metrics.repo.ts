@@ -91,9 +91,41 @@ export interface NewPostSnapshot {
   impressions: number | null;
 }
 
+/**
+ * Stores snapshots and, in the same statement, each target's latest one on its row (post_targets.latest_metrics,
+ * what the calendar shows) — unless the row already holds a later one.
+ */
 export async function insertPostSnapshots(db: Kysely<DB>, rows: NewPostSnapshot[]): Promise<number> {
   if (!rows.length) return 0;
-  await db.insertInto("post_metric_snapshots").values(rows).execute();
+  await db
+    .with("ins", (w) =>
+      w
+        .insertInto("post_metric_snapshots")
+        .values(rows)
+        .returning(["post_target_id", "taken_at", "likes", "reposts", "replies", "quotes"]),
+    )
+    .with("latest", (w) =>
+      w
+        .selectFrom("ins")
+        .distinctOn("post_target_id")
+        .selectAll()
+        .orderBy("post_target_id")
+        .orderBy("taken_at", "desc"),
+    )
+    .updateTable("post_targets as t")
+    .from("latest as l")
+    .set({
+      latest_metrics: sql`json_build_object('takenAt', l.taken_at, 'likes', l.likes, 'reposts', l.reposts,
+        'replies', l.replies, 'quotes', l.quotes)`,
+    })
+    .whereRef("t.id", "=", "l.post_target_id")
+    .where((eb) =>
+      eb.or([
+        eb("t.latest_metrics", "is", null),
+        eb(sql`(t.latest_metrics ->> 'takenAt')::timestamptz`, "<=", eb.ref("l.taken_at")),
+      ]),
+    )
+    .execute();
   return rows.length;
 }
 

@@ -1,5 +1,5 @@
 import { type Kysely, sql } from "kysely";
-import type { DB, PostStatus } from "../../db/schema.js";
+import type { DB, LatestMetrics, PostStatus } from "../../db/schema.js";
 
 export interface RangeFilters {
   accounts?: string[];
@@ -9,25 +9,17 @@ export interface RangeFilters {
   statuses?: string[];
 }
 
-export interface TargetJson {
+/** A post's target as the range query gives it: the account by id (names are in `Lookups`). */
+export interface RangeTarget {
   id: string;
   account_id: string;
-  account_name: string;
-  handle: string | null;
-  network: string;
   status: string;
   external_url: string | null;
-  published_at: string | null;
+  published_at: Date | null;
   error_code: string | null;
   error_message: string | null;
   /** The latest metric snapshot of a published target (only when asked for, see findInRange). */
-  latest: {
-    takenAt: string;
-    likes: number | null;
-    reposts: number | null;
-    replies: number | null;
-    quotes: number | null;
-  } | null;
+  latest: LatestMetrics | null;
 }
 
 export interface RangeRow {
@@ -41,10 +33,10 @@ export interface RangeRow {
   evergreen: boolean;
   version: number;
   campaign_id: string | null;
-  campaign_name: string | null;
-  campaign_color: string | null;
-  targets: TargetJson[];
-  tags: { id: string; name: string; color: string }[];
+  /** Ordered by account name (then id). */
+  targets: RangeTarget[];
+  /** Ordered by tag name. */
+  tag_ids: string[];
 }
 
 /** The workspace's zone and its accounts, tags and campaigns by id: small, read once per query. */
@@ -88,27 +80,23 @@ export async function lookups(db: Kysely<DB>, workspaceId: string): Promise<Look
 // One collator for the whole result: String#localeCompare builds one per call, which shows at 800 posts.
 const collator = new Intl.Collator("fr");
 
-/** A target as the range query sends it: id, account, status, url, published at, error, latest metrics. */
+/** A target as the range query sends it: id, account, status, url, published at (ms), error, latest metrics. */
 type TargetTuple = [
   string,
   string,
   string,
   string | null,
+  number | null,
   string | null,
   string | null,
-  string | null,
-  (string | null)?,
-  (number | null)?,
-  (number | null)?,
-  (number | null)?,
-  (number | null)?,
+  (LatestMetrics | null)?,
 ];
 
+/** id, status, scheduled at, campaign, recurrence, parent, evergreen, version, link, targets, tag ids. */
 type PostTuple = [
   string,
   PostStatus,
-  string,
-  string,
+  number,
   string | null,
   string | null,
   string | null,
@@ -123,7 +111,10 @@ type PostTuple = [
  * Posts with a time in [from, to), with their targets and tag ids, in ONE query returning ONE JSON text:
  * the posts come through posts_calendar_idx (workspace_id, scheduled_at), targets and tags through their
  * (post_id, …) keys by post id, and PostgreSQL builds compact arrays that JSON.parse reads far faster than the
- * driver converts thousands of rows (PGlite especially). Names and colours come from `lookups`.
+ * driver converts thousands of rows (PGlite especially). The texts come as a second JSON value: the first is
+ * then plain ASCII (ids, statuses, instants), which the driver decodes several times faster than UTF-8 text
+ * with accents and emoji. Accounts, tags and campaigns stay ids (names and colours: `lookups`); targets and
+ * tags come in id order, `orderByName` sorts them for display once the lookups are known.
  * `seriesOnly` instead returns recurring series that started before `to` (posts_series_idx): their
  * occurrences may fall in the range even when the first one does not. `withMetrics` adds each published
  * target's latest metric snapshot (what the month view shows on published posts).
@@ -134,7 +125,6 @@ export async function findInRange(
   from: Date,
   to: Date,
   f: RangeFilters,
-  look: Lookups,
   seriesOnly = false,
   withMetrics = false,
 ): Promise<RangeRow[]> {
@@ -157,16 +147,10 @@ export async function findInRange(
   }
   // The posts in range first (posts_calendar_idx), then their targets and tags looked up by post id through
   // their (post_id, …) keys — never a scan of the workspace's whole history — and aggregated once for the
-  // range. Published targets carry their latest metric snapshot (post_metric_snapshots_target_idx), so the
-  // month view needs no second query.
-  const metricColumns = withMetrics ? sql`, m.taken_at, m.likes, m.reposts, m.replies, m.quotes` : sql``;
-  const metricJoin = withMetrics
-    ? sql`left join lateral (
-             select s.taken_at, s.likes, s.reposts, s.replies, s.quotes from post_metric_snapshots s
-              where t.status = 'published' and s.post_target_id = t.id
-              order by s.taken_at desc limit 1) m on true`
-    : sql``;
-  const { rows } = await sql<{ data: string | null }>`
+  // range. Published targets carry their latest metric snapshot from their own row (migration 0014), so the
+  // month view needs no second query. Instants come as epoch milliseconds (cheaper to write and to read).
+  const metrics = withMetrics ? sql`, case when t.status = 'published' then t.latest_metrics end` : sql``;
+  const { rows } = await sql<{ data: string | null; bodies: string | null }>`
     with p as materialized (
       select p.id, p.status, p.body, p.scheduled_at, p.campaign_id, p.recurrence,
              p.recurrence_parent_id, p.evergreen, p.version, p.link_url
@@ -176,85 +160,65 @@ export async function findInRange(
     t as (
       select t.post_id,
              json_agg(json_build_array(t.id, t.account_id, t.status,
-                      case when t.removed_at is null then t.external_url end, t.published_at,
-                      t.error_code, t.error_message${metricColumns}) order by t.id) as targets
-        from post_targets t ${metricJoin}
+                      case when t.removed_at is null then t.external_url end,
+                      floor(extract(epoch from t.published_at) * 1000), t.error_code, t.error_message${metrics})
+                      order by t.id) as targets
+        from post_targets t
        where t.post_id = any((select a from ids)::uuid[])
        group by t.post_id),
     g as (
-      select pt.post_id, json_agg(pt.tag_id) as tags
+      select pt.post_id, json_agg(pt.tag_id order by pt.tag_id) as tags
         from post_tags pt
        where pt.post_id = any((select a from ids)::uuid[])
        group by pt.post_id)
     select json_agg(json_build_array(
-             p.id, p.status, p.body, p.scheduled_at, p.campaign_id, p.recurrence, p.recurrence_parent_id,
+             p.id, p.status, floor(extract(epoch from p.scheduled_at) * 1000), p.campaign_id, p.recurrence, p.recurrence_parent_id,
              p.evergreen, p.version, p.link_url, t.targets, g.tags)
-           order by p.scheduled_at, p.id)::text as data
+           order by p.scheduled_at, p.id)::text as data,
+           json_agg(p.body order by p.scheduled_at, p.id)::text as bodies
       from p left join t on t.post_id = p.id left join g on g.post_id = p.id`.execute(db);
   const data = rows[0]?.data;
   if (!data) return [];
-  return (JSON.parse(data) as PostTuple[]).map((p) => {
-    const campaign = p[4] ? look.campaigns.get(p[4]) : undefined;
-    const targets = (p[10] ?? []).map((tt): TargetJson => {
-      const [
-        id,
-        accountId,
-        status,
-        url,
-        publishedAt,
-        errorCode,
-        errorMessage,
-        takenAt,
-        likes,
-        reposts,
-        replies,
-        quotes,
-      ] = tt;
-      const a = look.accounts.get(accountId);
-      return {
-        id,
-        account_id: accountId,
-        account_name: a?.name ?? "",
-        handle: a?.handle ?? null,
-        network: a?.network ?? "",
-        status,
-        external_url: url,
-        published_at: publishedAt,
-        error_code: errorCode ?? null,
-        error_message: errorMessage ?? null,
-        latest: takenAt
-          ? {
-              takenAt: new Date(takenAt).toISOString(),
-              likes: likes ?? null,
-              reposts: reposts ?? null,
-              replies: replies ?? null,
-              quotes: quotes ?? null,
-            }
-          : null,
-      };
-    });
-    if (targets.length > 1)
-      targets.sort((x, y) => collator.compare(x.account_name, y.account_name) || (x.id < y.id ? -1 : 1));
-    const tags = (p[11] ?? [])
-      .map((id) => ({ id, ...(look.tags.get(id) ?? { name: "", color: "#868e96" }) }))
-      .sort((x, y) => collator.compare(x.name, y.name));
-    return {
-      id: p[0],
-      status: p[1],
-      body: p[2],
-      scheduled_at: new Date(p[3]),
-      campaign_id: p[4],
-      campaign_name: campaign?.name ?? null,
-      campaign_color: campaign?.color ?? null,
-      recurrence: p[5],
-      recurrence_parent_id: p[6],
-      evergreen: p[7],
-      version: p[8],
-      link_url: p[9],
-      targets,
-      tags,
-    };
-  });
+  const bodies = JSON.parse(rows[0]?.bodies ?? "[]") as string[];
+  return (JSON.parse(data) as PostTuple[]).map((p, i) => ({
+    id: p[0],
+    status: p[1],
+    body: bodies[i] ?? "",
+    scheduled_at: new Date(p[2]),
+    campaign_id: p[3],
+    recurrence: p[4],
+    recurrence_parent_id: p[5],
+    evergreen: p[6],
+    version: p[7],
+    link_url: p[8],
+    targets: (p[9] ?? []).map(
+      (tt): RangeTarget => ({
+        id: tt[0],
+        account_id: tt[1],
+        status: tt[2],
+        external_url: tt[3],
+        published_at: tt[4] === null ? null : new Date(tt[4]),
+        error_code: tt[5] ?? null,
+        error_message: tt[6] ?? null,
+        latest: tt[7] ? { ...tt[7], takenAt: new Date(tt[7].takenAt).toISOString() } : null,
+      }),
+    ),
+    tag_ids: p[10] ?? [],
+  }));
+}
+
+/** Sorts each row's targets by account name (then id) and its tags by name, for display and export. */
+export function orderByName(rows: RangeRow[], look: Lookups): RangeRow[] {
+  const accountName = (id: string) => look.accounts.get(id)?.name ?? "";
+  const tagName = (id: string) => look.tags.get(id)?.name ?? "";
+  for (const row of rows) {
+    if (row.targets.length > 1)
+      row.targets.sort(
+        (x, y) => collator.compare(accountName(x.account_id), accountName(y.account_id)) || (x.id < y.id ? -1 : 1),
+      );
+    if (row.tag_ids.length > 1) row.tag_ids.sort((x, y) => collator.compare(tagName(x), tagName(y)));
+  }
+  return rows;
 }
 
 /** The instants already materialised for these series (children), to skip them when expanding. */

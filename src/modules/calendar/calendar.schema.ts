@@ -47,16 +47,17 @@ export const calendarQuery = z
   });
 export type CalendarQuery = z.infer<typeof calendarQuery>;
 
+// A month view holds ~1,000 entries: fields without a value (null, false, empty) are left out rather than
+// sent a thousand times. Absent means: no link, no campaign, no tags, not recurring, not evergreen…
 const targetSchema = z.object({
   id: z.uuid(),
+  /** The account (its name, handle and network are in the response's `accounts`). */
   accountId: z.uuid(),
-  accountName: z.string(),
-  handle: z.string().nullable(),
-  network: z.string(),
   status: z.string(),
-  externalUrl: z.string().nullable(),
-  publishedAt: z.string().nullable(),
-  /** The latest metric snapshot of a published target (docs/SOCIAL-SYNC.md); absent or null otherwise. */
+  /** The published copy's address (absent before publishing and once taken down). */
+  externalUrl: z.string().optional(),
+  publishedAt: z.string().optional(),
+  /** The latest metric snapshot of a published target (docs/SOCIAL-SYNC.md); absent before the first one. */
   metrics: z
     .object({
       takenAt: z.string(),
@@ -65,7 +66,6 @@ const targetSchema = z.object({
       replies: z.number().int().nullable(),
       quotes: z.number().int().nullable(),
     })
-    .nullable()
     .optional(),
   /** Why a failed, missed or unconfirmed target is so: our explanation and the network's own words. */
   error: z
@@ -74,7 +74,7 @@ const targetSchema = z.object({
       explanation: z.string().nullable().meta({ description: "In the caller's language" }),
       message: z.string().nullable().meta({ description: "The network's own words, as received" }),
     })
-    .nullable(),
+    .optional(),
 });
 
 export const calendarEntrySchema = z
@@ -85,30 +85,53 @@ export const calendarEntrySchema = z
     key: z.string(),
     status: z.enum(POST_STATUSES),
     /** A post not scheduled yet (draft, in review, changes requested, approved) shown at its planned time. */
-    planned: z.boolean(),
+    planned: z.literal(true).optional(),
     excerpt: z.string(),
-    linkUrl: z.string().nullable(),
+    linkUrl: z.string().optional(),
     scheduledAt: z.iso.datetime({ offset: true }),
-    /** The wall clock in the workspace's zone, "YYYY-MM-DDTHH:mm". */
+    /** The wall clock in the workspace's zone (the response's `timezone`), "YYYY-MM-DDTHH:mm". */
     scheduledLocal: z.string(),
-    timezone: z.string(),
-    campaign: z.object({ id: z.uuid(), name: z.string(), color: z.string() }).nullable(),
-    tags: z.array(z.object({ id: z.uuid(), name: z.string(), color: z.string() })),
+    /** The campaign (name and colour in the response's `campaigns`). */
+    campaignId: z.uuid().optional(),
+    /** The tags, ordered by name (names and colours in the response's `tags`); absent when none. */
+    tagIds: z.array(z.uuid()).optional(),
+    /** Ordered by account name. */
     targets: z.array(targetSchema),
-    recurrence: z.string().nullable(),
-    evergreen: z.boolean(),
+    recurrence: z.string().optional(),
+    evergreen: z.literal(true).optional(),
     version: z.number().int(),
     /** Set on future occurrences of a recurring series (expanded, not yet created as posts). */
-    occurrence: z.object({ seriesId: z.uuid() }).nullable(),
+    occurrence: z.object({ seriesId: z.uuid() }).optional(),
     /** Set on a post that was materialised from a series or recycled from an evergreen post. */
-    parentId: z.uuid().nullable(),
+    parentId: z.uuid().optional(),
   })
   .meta({ id: "CalendarEntry" });
 export type CalendarEntry = z.infer<typeof calendarEntrySchema>;
 
+const named = z.object({ name: z.string(), color: z.string() });
+
+/**
+ * A month view holds hundreds of entries on a few accounts, tags and campaigns: each is described once, by id,
+ * next to the entries (those the entries refer to), not repeated in every entry.
+ */
 export const calendarResponse = z
-  .object({ timezone: z.string(), from: z.string(), to: z.string(), entries: z.array(calendarEntrySchema) })
+  .object({
+    /** The workspace's IANA zone: every entry's `scheduledLocal` is in it. */
+    timezone: z.string(),
+    from: z.string(),
+    to: z.string(),
+    accounts: z.record(
+      z.uuid(),
+      z
+        .object({ name: z.string(), handle: z.string().nullable(), network: z.string() })
+        .meta({ id: "CalendarAccount" }),
+    ),
+    campaigns: z.record(z.uuid(), named.meta({ id: "CalendarCampaign" })),
+    tags: z.record(z.uuid(), named.meta({ id: "CalendarTag" })),
+    entries: z.array(calendarEntrySchema),
+  })
   .meta({ id: "CalendarRange" });
+export type CalendarRange = z.infer<typeof calendarResponse>;
 
 /** "YYYY-MM-DDTHH:mm", a real calendar date and time. */
 export const localDateTime = z

@@ -6,7 +6,7 @@ import { instantToLocal, offsetMinutes } from "../scheduler/local-time.js";
 import { explainPublishError } from "../scheduler/publish-errors.js";
 import { authorize } from "../workspaces/workspaces.service.js";
 import * as repo from "./calendar.repo.js";
-import type { CalendarEntry, CalendarQuery } from "./calendar.schema.js";
+import type { CalendarEntry, CalendarQuery, CalendarRange } from "./calendar.schema.js";
 import { occurrencesBetween } from "./recurrence.js";
 
 const EXCERPT = 140;
@@ -90,9 +90,25 @@ export function localClock(tz: string): { tz: string; local(at: Date): string } 
 /** Target statuses that need a human: their entry carries the reason. */
 const NEEDS_ATTENTION = new Set(["failed", "missed", "unconfirmed"]);
 
-function targetError(t: repo.TargetJson, locale: Locale): CalendarEntry["targets"][number]["error"] {
-  if (!NEEDS_ATTENTION.has(t.status)) return null;
+function targetError(t: repo.RangeTarget, locale: Locale): CalendarTarget["error"] {
+  if (!NEEDS_ATTENTION.has(t.status)) return undefined;
   return { code: t.error_code, explanation: explainPublishError(locale, t.error_code), message: t.error_message };
+}
+
+type CalendarTarget = CalendarEntry["targets"][number];
+
+/** A target as the calendar shows it; fields without a value are left out (see calendarEntrySchema). */
+function presentTarget(t: repo.RangeTarget, occurrence: boolean, locale: Locale): CalendarTarget {
+  if (occurrence)
+    return { id: t.id, accountId: t.account_id, status: t.status === "cancelled" ? "cancelled" : "scheduled" };
+  const out: CalendarTarget = { id: t.id, accountId: t.account_id, status: t.status };
+  if (t.external_url) out.externalUrl = t.external_url;
+  if (t.published_at) out.publishedAt = t.published_at.toISOString();
+  // Published targets carry their latest counters once measured.
+  if (t.latest && t.status === "published") out.metrics = t.latest;
+  const error = targetError(t, locale);
+  if (error) out.error = error;
+  return out;
 }
 
 function present(
@@ -102,42 +118,54 @@ function present(
   occurrenceOf: string | null,
   locale: Locale,
 ): CalendarEntry {
-  const tz = clock.tz;
   const status = occurrenceOf ? occurrenceStatus(row.status) : row.status;
-  return {
+  const scheduledAt = at.toISOString();
+  const entry: CalendarEntry = {
     postId: row.id,
-    key: occurrenceOf ? `${occurrenceOf}@${at.toISOString()}` : row.id,
+    key: occurrenceOf ? `${occurrenceOf}@${scheduledAt}` : row.id,
     status,
-    planned: isPlanned(status),
     excerpt: excerpt(row.body),
-    linkUrl: row.link_url,
-    scheduledAt: at.toISOString(),
+    scheduledAt,
     scheduledLocal: clock.local(at),
-    timezone: tz,
-    campaign:
-      row.campaign_id && row.campaign_name
-        ? { id: row.campaign_id, name: row.campaign_name, color: row.campaign_color ?? "#228be6" }
-        : null,
-    tags: row.tags,
-    targets: row.targets.map((t) => ({
-      id: t.id,
-      accountId: t.account_id,
-      accountName: t.account_name,
-      handle: t.handle,
-      network: t.network,
-      status: occurrenceOf ? (t.status === "cancelled" ? "cancelled" : "scheduled") : t.status,
-      externalUrl: occurrenceOf ? null : t.external_url,
-      publishedAt: occurrenceOf || !t.published_at ? null : new Date(t.published_at).toISOString(),
-      error: occurrenceOf ? null : targetError(t, locale),
-      // Published targets carry their latest counters (null before the first snapshot).
-      ...(!occurrenceOf && t.status === "published" ? { metrics: t.latest } : {}),
-    })),
-    recurrence: row.recurrence,
-    evergreen: row.evergreen,
+    targets: row.targets.map((t) => presentTarget(t, occurrenceOf !== null, locale)),
     version: row.version,
-    occurrence: occurrenceOf ? { seriesId: occurrenceOf } : null,
-    parentId: row.recurrence_parent_id,
   };
+  if (isPlanned(status)) entry.planned = true;
+  if (row.link_url) entry.linkUrl = row.link_url;
+  if (row.campaign_id) entry.campaignId = row.campaign_id;
+  if (row.tag_ids.length) entry.tagIds = row.tag_ids;
+  if (row.recurrence) entry.recurrence = row.recurrence;
+  if (row.evergreen) entry.evergreen = true;
+  if (occurrenceOf) entry.occurrence = { seriesId: occurrenceOf };
+  if (row.recurrence_parent_id) entry.parentId = row.recurrence_parent_id;
+  return entry;
+}
+
+/** The accounts, campaigns and tags the entries refer to, described once each (see calendarResponse). */
+export function referenced(
+  entries: CalendarEntry[],
+  look: repo.Lookups,
+): Pick<CalendarRange, "accounts" | "campaigns" | "tags"> {
+  const accounts: CalendarRange["accounts"] = {};
+  const campaigns: CalendarRange["campaigns"] = {};
+  const tags: CalendarRange["tags"] = {};
+  for (const e of entries) {
+    for (const t of e.targets) {
+      if (accounts[t.accountId]) continue;
+      const a = look.accounts.get(t.accountId);
+      accounts[t.accountId] = { name: a?.name ?? "", handle: a?.handle ?? null, network: a?.network ?? "" };
+    }
+    if (e.campaignId && !campaigns[e.campaignId]) {
+      const c = look.campaigns.get(e.campaignId);
+      if (c) campaigns[e.campaignId] = c;
+    }
+    for (const id of e.tagIds ?? []) {
+      if (tags[id]) continue;
+      const g = look.tags.get(id);
+      if (g) tags[id] = g;
+    }
+  }
+  return { accounts, campaigns, tags };
 }
 
 /** Series shown with their future occurrences: planned ones too (a draft series is shown as planned). */
@@ -165,10 +193,8 @@ export async function range(
   workspaceId: string,
   q: CalendarQuery,
   locale: Locale = "fr",
-) {
+): Promise<CalendarRange> {
   await authorize(ctx, user, workspaceId, "posts.read");
-  const look = await repo.lookups(ctx.db, workspaceId);
-  const tz = look.timezone;
   const from = new Date(q.from);
   const to = new Date(q.to);
   const filters: repo.RangeFilters = {
@@ -178,32 +204,45 @@ export async function range(
     tags: q.tags,
     statuses: q.statuses,
   };
-  const entries = await entriesBetween(ctx, workspaceId, from, to, filters, look, locale);
-  return { timezone: tz, from: from.toISOString(), to: to.toISOString(), entries };
+  const { entries, lookups: look } = await entriesBetween(ctx, workspaceId, from, to, filters, locale);
+  return {
+    timezone: look.timezone,
+    from: from.toISOString(),
+    to: to.toISOString(),
+    ...referenced(entries, look),
+    entries,
+  };
 }
 
-/** The entries of [from, to) without authorization: for `range` and the iCal feed (a secret link). */
+/**
+ * The entries of [from, to) without authorization, for `range` and the iCal feed (a secret link), with the
+ * workspace's lookups (zone, accounts, tags, campaigns) they were presented with.
+ */
 export async function entriesBetween(
   ctx: AppContext,
   workspaceId: string,
   from: Date,
   to: Date,
   filters: repo.RangeFilters = {},
-  lookups?: repo.Lookups,
   locale: Locale = "fr",
-): Promise<CalendarEntry[]> {
-  const look = lookups ?? (await repo.lookups(ctx.db, workspaceId));
+): Promise<{ entries: CalendarEntry[]; lookups: repo.Lookups }> {
+  // The three reads are independent: on PostgreSQL they run side by side on the pool's connections.
+  const { statuses: _ignored, ...seriesFilters } = filters;
+  const [look, rows, allSeries] = await Promise.all([
+    repo.lookups(ctx.db, workspaceId),
+    repo.findInRange(ctx.db, workspaceId, from, to, filters, false, true),
+    repo.findInRange(ctx.db, workspaceId, from, to, seriesFilters, true),
+  ]);
   const tz = look.timezone;
   const local = localClock(tz);
-  const rows = await repo.findInRange(ctx.db, workspaceId, from, to, filters, look, false, true);
-  const entries = rows.map((r) => present(r, local, r.scheduled_at, null, locale));
+  const entries = repo.orderByName(rows, look).map((r) => present(r, local, r.scheduled_at, null, locale));
   // Occurrences have the status they will be created with (see occurrenceStatus): filtered on that.
   const wanted = filters.statuses ? new Set(filters.statuses) : null;
-  const { statuses: _ignored, ...seriesFilters } = filters;
-  const series = (await repo.findInRange(ctx.db, workspaceId, from, to, seriesFilters, look, true)).filter((s) =>
-    SERIES_CARRY_ON.has(s.status),
+  const series = repo.orderByName(
+    allSeries.filter((s) => SERIES_CARRY_ON.has(s.status)),
+    look,
   );
-  if (!series.length) return entries;
+  if (!series.length) return { entries, lookups: look };
   const done = await repo.materialisedOccurrences(
     ctx.db,
     workspaceId,
@@ -221,5 +260,6 @@ export async function entriesBetween(
   }
   // ISO instants and keys compare as plain strings (localeCompare would build a collator per call).
   const order = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
-  return entries.sort((a, b) => order(a.scheduledAt, b.scheduledAt) || order(a.key, b.key));
+  entries.sort((a, b) => order(a.scheduledAt, b.scheduledAt) || order(a.key, b.key));
+  return { entries, lookups: look };
 }

@@ -10,7 +10,7 @@ import { isPlanned } from "../publishing/post-status.js";
 import { instantToLocal } from "../scheduler/local-time.js";
 import { authorize } from "../workspaces/workspaces.service.js";
 import { importMessage } from "./calendar.messages.js";
-import { findInRange, lookups } from "./calendar.repo.js";
+import { findInRange, lookups, orderByName } from "./calendar.repo.js";
 import { COLUMNS, MAX_ROWS, parseCsv, type RowReport, type ValidRow, validateRow } from "./csv-import.js";
 import { sendJobs } from "./reschedule.service.js";
 
@@ -219,20 +219,28 @@ export async function exportCsv(
   q: { from: string; to: string; separator: "comma" | "semicolon" },
 ): Promise<string> {
   await authorize(ctx, user, workspaceId, "posts.read");
-  const look = await lookups(ctx.db, workspaceId);
+  const [look, found] = await Promise.all([
+    lookups(ctx.db, workspaceId),
+    findInRange(ctx.db, workspaceId, new Date(q.from), new Date(q.to), {}),
+  ]);
   const ws = { timezone: look.timezone };
-  const rows = await findInRange(ctx.db, workspaceId, new Date(q.from), new Date(q.to), {}, look);
+  const rows = orderByName(found, look);
   const records = rows.map((p) => {
     const local = instantToLocal(p.scheduled_at, ws.timezone);
     const live = p.targets.filter((t) => t.status !== "cancelled");
     return [
       local.slice(0, 10),
       local.slice(11),
-      live.map((t) => t.handle || t.account_name).join("|"),
+      live
+        .map((t) => {
+          const a = look.accounts.get(t.account_id);
+          return a?.handle || a?.name || "";
+        })
+        .join("|"),
       p.body,
       p.link_url ?? "",
       "",
-      p.tags.map((g) => g.name).join("|"),
+      p.tag_ids.map((id) => look.tags.get(id)?.name ?? "").join("|"),
       p.status,
       live
         .map((t) => t.external_url)

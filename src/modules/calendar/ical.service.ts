@@ -50,25 +50,27 @@ export async function feed(ctx: AppContext, token: string): Promise<string> {
     .executeTakeFirst();
   if (!ws) throw new AppError("not_found", { resource: "calendar" });
   const now = Date.now();
-  const entries = await entriesBetween(
+  const { entries, lookups: look } = await entriesBetween(
     ctx,
     ws.id,
     new Date(now - PAST_DAYS * DAY),
     new Date(now + FUTURE_DAYS * DAY),
     {},
-    undefined,
     ws.locale,
   );
   const stamp = new Date(Math.floor(now / 1000) * 1000);
   const events: IcalEvent[] = [];
   for (const e of entries) {
+    const campaign = e.campaignId ? look.campaigns.get(e.campaignId) : undefined;
+    const categories = (e.tagIds ?? []).flatMap((id) => look.tags.get(id)?.name ?? []);
     for (const t of e.targets) {
       if (t.status === "cancelled") continue;
-      const label = PROFILES[t.network as NetworkId]?.label ?? t.network;
+      const account = look.accounts.get(t.accountId) ?? { name: "", handle: null, network: "" };
+      const label = PROFILES[account.network as NetworkId]?.label ?? account.network;
       const uid = e.occurrence
         ? `${e.occurrence.seriesId}-${e.scheduledAt.replace(/[-:.]/g, "")}-${t.accountId}@relais`
         : `${t.id}@relais`;
-      const who = t.handle ? `${t.accountName} (${t.handle})` : t.accountName;
+      const who = account.handle ? `${account.name} (${account.handle})` : account.name;
       events.push({
         uid,
         start: new Date(e.scheduledAt),
@@ -79,7 +81,7 @@ export async function feed(ctx: AppContext, token: string): Promise<string> {
         description: [
           `${who} — ${icalWord(ws.locale, e.planned ? "planned" : t.status)}`,
           t.error ? [t.error.explanation, t.error.message].filter(Boolean).join(" — ") : "",
-          e.campaign ? `${icalWord(ws.locale, "campaign")} ${e.campaign.name}` : "",
+          campaign ? `${icalWord(ws.locale, "campaign")} ${campaign.name}` : "",
           "",
           e.excerpt,
           e.linkUrl ?? "",
@@ -88,7 +90,7 @@ export async function feed(ctx: AppContext, token: string): Promise<string> {
           .join("\n"),
         url: t.externalUrl,
         status: e.planned ? "TENTATIVE" : "CONFIRMED",
-        categories: e.tags.map((g) => g.name),
+        categories,
       });
     }
   }

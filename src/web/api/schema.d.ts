@@ -6980,7 +6980,7 @@ export interface paths {
         };
         /**
          * Posts between two instants (62 days at most), with future occurrences of recurring posts
-         * @description Posts whose time is in [from, to): scheduled, published, and posts not scheduled yet at their planned time (`planned: true`). Failed, missed and unconfirmed targets carry `error` (explanation + the network's words). Filters are comma lists; a post matches when it has a target on one of the accounts/networks, one of the tags, and is in one of the campaigns/statuses.
+         * @description Posts whose time is in [from, to): scheduled, published, and posts not scheduled yet at their planned time (`planned: true`). Failed, missed and unconfirmed targets carry `error` (explanation + the network's words). Filters are comma lists; a post matches when it has a target on one of the accounts/networks, one of the tags, and is in one of the campaigns/statuses. Accounts, campaigns and tags are described once, in `accounts`, `campaigns` and `tags` (by id); entries refer to them by id. Fields without a value are left out of entries (no `linkUrl`, `campaignId`, `tagIds`, `recurrence`, `occurrence`, `parentId`; `planned` and `evergreen` only when true; a target's `externalUrl`, `publishedAt`, `metrics` and `error` only when set).
          */
         get: {
             parameters: {
@@ -12477,64 +12477,76 @@ export interface components {
             key: string;
             /** @enum {string} */
             status: "draft" | "in_review" | "changes_requested" | "approved" | "scheduled" | "publishing" | "published" | "partially_published" | "failed" | "unconfirmed" | "missed" | "cancelled";
-            planned: boolean;
+            /** @constant */
+            planned?: true;
             excerpt: string;
-            linkUrl: string | null;
+            linkUrl?: string;
             /** Format: date-time */
             scheduledAt: string;
             scheduledLocal: string;
-            timezone: string;
-            campaign: {
-                /** Format: uuid */
-                id: string;
-                name: string;
-                color: string;
-            } | null;
-            tags: {
-                /** Format: uuid */
-                id: string;
-                name: string;
-                color: string;
-            }[];
+            /** Format: uuid */
+            campaignId?: string;
+            tagIds?: string[];
             targets: {
                 /** Format: uuid */
                 id: string;
                 /** Format: uuid */
                 accountId: string;
-                accountName: string;
-                handle: string | null;
-                network: string;
                 status: string;
-                externalUrl: string | null;
-                publishedAt: string | null;
+                externalUrl?: string;
+                publishedAt?: string;
                 metrics?: {
                     takenAt: string;
                     likes: number | null;
                     reposts: number | null;
                     replies: number | null;
                     quotes: number | null;
-                } | null;
-                error: {
+                };
+                error?: {
                     code: string | null;
                     /** @description In the caller's language */
                     explanation: string | null;
                     /** @description The network's own words, as received */
                     message: string | null;
-                } | null;
+                };
             }[];
-            recurrence: string | null;
-            evergreen: boolean;
+            recurrence?: string;
+            /** @constant */
+            evergreen?: true;
             version: number;
-            occurrence: {
+            occurrence?: {
                 /** Format: uuid */
                 seriesId: string;
-            } | null;
-            parentId: string | null;
+            };
+            /** Format: uuid */
+            parentId?: string;
+        };
+        CalendarAccountInput: {
+            name: string;
+            handle: string | null;
+            network: string;
+        };
+        CalendarCampaignInput: {
+            name: string;
+            color: string;
+        };
+        CalendarTagInput: {
+            name: string;
+            color: string;
         };
         CalendarRangeInput: {
             timezone: string;
             from: string;
             to: string;
+            accounts: {
+                [key: string]: components["schemas"]["CalendarAccountInput"];
+            };
+            campaigns: {
+                [key: string]: components["schemas"]["CalendarCampaignInput"];
+            };
+            tags: {
+                [key: string]: components["schemas"]["CalendarTagInput"];
+            };
             entries: components["schemas"]["CalendarEntryInput"][];
         };
         MoveResultInput: {
@@ -13532,64 +13544,76 @@ export interface components {
             key: string;
             /** @enum {string} */
             status: "draft" | "in_review" | "changes_requested" | "approved" | "scheduled" | "publishing" | "published" | "partially_published" | "failed" | "unconfirmed" | "missed" | "cancelled";
-            planned: boolean;
+            /** @constant */
+            planned?: true;
             excerpt: string;
-            linkUrl: string | null;
+            linkUrl?: string;
             /** Format: date-time */
             scheduledAt: string;
             scheduledLocal: string;
-            timezone: string;
-            campaign: {
-                /** Format: uuid */
-                id: string;
-                name: string;
-                color: string;
-            } | null;
-            tags: {
-                /** Format: uuid */
-                id: string;
-                name: string;
-                color: string;
-            }[];
+            /** Format: uuid */
+            campaignId?: string;
+            tagIds?: string[];
             targets: {
                 /** Format: uuid */
                 id: string;
                 /** Format: uuid */
                 accountId: string;
-                accountName: string;
-                handle: string | null;
-                network: string;
                 status: string;
-                externalUrl: string | null;
-                publishedAt: string | null;
+                externalUrl?: string;
+                publishedAt?: string;
                 metrics?: {
                     takenAt: string;
                     likes: number | null;
                     reposts: number | null;
                     replies: number | null;
                     quotes: number | null;
-                } | null;
-                error: {
+                };
+                error?: {
                     code: string | null;
                     /** @description In the caller's language */
                     explanation: string | null;
                     /** @description The network's own words, as received */
                     message: string | null;
-                } | null;
+                };
             }[];
-            recurrence: string | null;
-            evergreen: boolean;
+            recurrence?: string;
+            /** @constant */
+            evergreen?: true;
             version: number;
-            occurrence: {
+            occurrence?: {
                 /** Format: uuid */
                 seriesId: string;
-            } | null;
-            parentId: string | null;
+            };
+            /** Format: uuid */
+            parentId?: string;
+        };
+        CalendarAccount: {
+            name: string;
+            handle: string | null;
+            network: string;
+        };
+        CalendarCampaign: {
+            name: string;
+            color: string;
+        };
+        CalendarTag: {
+            name: string;
+            color: string;
         };
         CalendarRange: {
             timezone: string;
             from: string;
             to: string;
+            accounts: {
+                [key: string]: components["schemas"]["CalendarAccount"];
+            };
+            campaigns: {
+                [key: string]: components["schemas"]["CalendarCampaign"];
+            };
+            tags: {
+                [key: string]: components["schemas"]["CalendarTag"];
+            };
             entries: components["schemas"]["CalendarEntry"][];
         };
         MoveResult: {

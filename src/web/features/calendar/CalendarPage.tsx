@@ -24,7 +24,7 @@ import { floatingToLocal, formatLocal } from "../publishing/zoned-time";
 
 import { useCurrentWorkspace } from "../workspaces/use-current-workspace";
 import { CrisisBanner } from "./CrisisBanner";
-import { type ColorBy, toEvents } from "./calendar-events";
+import { type ColorBy, type EventProps, toEvents } from "./calendar-events";
 import { ImportExport } from "./ImportExport";
 import { LiveMetrics, metricsLabel, postMetrics } from "./LiveMetrics";
 import "./calendar.css";
@@ -76,10 +76,10 @@ export default function CalendarPage() {
         tags: list(filters.tags),
         statuses: list(filters.statuses),
       };
-      return (await getCalendar(w, query)).entries;
+      return getCalendar(w, query);
     },
   });
-  const events = useMemo(() => toEvents(posts.data ?? [], tz, colorBy), [posts.data, tz, colorBy]);
+  const events = useMemo(() => toEvents(posts.data, tz, colorBy), [posts.data, tz, colorBy]);
   const networks = [...new Set((accounts.data ?? []).map((a) => a.network))];
 
   const onDatesSet = (arg: DatesSetArg) => {
@@ -263,23 +263,27 @@ export default function CalendarPage() {
 }
 
 /** Why each failed, missed or unconfirmed target is so: our explanation, then the network's own words. */
-function targetProblems(post: CalendarEntry, t: (key: string, params?: Record<string, string>) => string): string[] {
+function targetProblems(
+  post: CalendarEntry,
+  accounts: EventProps["accounts"],
+  t: (key: string, params?: Record<string, string>) => string,
+): string[] {
   return post.targets.flatMap((x) => {
     if (!x.error) return [];
     const explanation = x.error.explanation ?? t(`postStatus.${x.status}`);
     const said = x.error.message ? ` ${t("calendar.networkSaid", { message: x.error.message })}` : "";
-    return [`${t("calendar.errorFor", { account: x.accountName, explanation })}${said}`];
+    const account = accounts[x.accountId]?.name ?? "";
+    return [`${t("calendar.errorFor", { account, explanation })}${said}`];
   });
 }
 
 function EventContent({ arg }: { arg: EventContentArg }) {
   const { t } = useTranslation();
-  const post = arg.event.extendedProps.entry as CalendarEntry;
-  const networks = arg.event.extendedProps.networks as string[];
+  const { entry: post, networks, accounts } = arg.event.extendedProps as EventProps;
   const live = post.targets.find((x) => x.externalUrl)?.externalUrl;
   const totals = postMetrics(post);
   const attention = ATTENTION.has(post.status);
-  const problems = targetProblems(post, t);
+  const problems = targetProblems(post, accounts, t);
   const status = post.planned
     ? `${t("calendar.planned")} · ${t(`postStatus.${post.status}`)}`
     : t(`postStatus.${post.status}`);
