@@ -1,6 +1,6 @@
 import { Alert, Anchor, Badge, Button, Card, Group, SimpleGrid, Stack, Text, Title } from "@mantine/core";
 import { IconArrowLeft, IconRefresh } from "@tabler/icons-react";
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router";
@@ -9,44 +9,20 @@ import { notifySuccess } from "../../components/notify";
 import { EmptyState, ErrorState, PageLoader } from "../../components/PageState";
 import { PageTitle } from "../../components/PageTitle";
 import { useAction } from "../../components/use-action";
-import { type Interaction, InteractionRow } from "../inbox/InteractionRow";
-import { call } from "../publishing/http";
+import { InteractionRow } from "../inbox/InteractionRow";
 import { networkColor } from "../publishing/networks";
-import { keys, paths, useNetworks } from "../publishing/publishing-api";
-import type { SocialAccount } from "../publishing/types";
+import { keys, useNetworks } from "../publishing/publishing-api";
 import { useCurrentWorkspace } from "../workspaces/use-current-workspace";
+import {
+  accountActions,
+  accountKeys,
+  useAccount,
+  useAccountInteractions,
+  useAccountMetrics,
+  useAccountSync,
+} from "./accounts-api";
 import { ConnectModal } from "./ConnectModal";
 import { FollowersSparkline } from "./Sparkline";
-
-/** What GET …/accounts/:id/sync answers (docs/SOCIAL-SYNC.md). */
-interface SyncStatus {
-  accountId: string;
-  status: SocialAccount["status"];
-  statusReason: string | null;
-  canSync: boolean;
-  lastSyncedAt: string | null;
-  lastSyncError: string | null;
-  lastSyncErrorAt: string | null;
-  nextSyncNotBefore: string | null;
-  backfillPending: boolean;
-  interactionCount: number;
-}
-
-interface AccountPoint {
-  takenAt: string;
-  followers: number | null;
-  following: number | null;
-  posts: number | null;
-}
-
-interface SyncNowResponse {
-  result: { status: string; inserted: number; snapshots: number };
-  sync: SyncStatus;
-}
-
-const syncKey = (w: string, id: string) => ["ws", w, "accounts", id, "sync"] as const;
-const interactionsKey = (w: string, id: string) => ["ws", w, "accounts", id, "interactions"] as const;
-const metricsKey = (w: string, id: string) => ["ws", w, "accounts", id, "metrics"] as const;
 
 function formatCount(n: number | null | undefined): string {
   return n == null ? "—" : new Intl.NumberFormat().format(n);
@@ -67,35 +43,19 @@ export default function AccountDetailPage() {
   const networks = useNetworks();
   const [reconnecting, setReconnecting] = useState(false);
 
-  const account = useQuery({
-    queryKey: [...keys.accounts(w), accountId],
-    queryFn: () => call<SocialAccount>("GET", paths.account(w, accountId)),
-  });
-  const sync = useQuery({
-    queryKey: syncKey(w, accountId),
-    queryFn: () => call<SyncStatus>("GET", `${paths.account(w, accountId)}/sync`),
-  });
-  const interactions = useQuery({
-    queryKey: interactionsKey(w, accountId),
-    queryFn: () =>
-      call<{ items: Interaction[]; nextCursor: string | null }>("GET", `/api/workspaces/${w}/interactions`, {
-        query: { accountId, limit: 30 },
-      }),
-  });
-  const metrics = useQuery({
-    queryKey: metricsKey(w, accountId),
-    queryFn: () =>
-      call<{ latest: AccountPoint | null; series: AccountPoint[] }>("GET", `${paths.account(w, accountId)}/metrics`),
-  });
+  const account = useAccount(w, accountId);
+  const sync = useAccountSync(w, accountId);
+  const interactions = useAccountInteractions(w, accountId);
+  const metrics = useAccountMetrics(w, accountId);
   const refreshAll = () =>
     Promise.all([
       qc.invalidateQueries({ queryKey: keys.accounts(w) }),
-      qc.invalidateQueries({ queryKey: syncKey(w, accountId) }),
-      qc.invalidateQueries({ queryKey: interactionsKey(w, accountId) }),
-      qc.invalidateQueries({ queryKey: metricsKey(w, accountId) }),
+      qc.invalidateQueries({ queryKey: accountKeys.sync(w, accountId) }),
+      qc.invalidateQueries({ queryKey: accountKeys.interactions(w, accountId) }),
+      qc.invalidateQueries({ queryKey: accountKeys.metrics(w, accountId) }),
     ]);
 
-  const syncNow = useAction(() => call<SyncNowResponse>("POST", `${paths.account(w, accountId)}/sync`), {
+  const syncNow = useAction(() => accountActions.syncNow(w, accountId), {
     onSuccess: async (r) => {
       if (r.result.status === "ok") notifySuccess(t("accountDetail.synced", { count: r.result.inserted }));
       await refreshAll();

@@ -31,19 +31,14 @@ import { notifySuccess } from "../../components/notify";
 import { EmptyState, ErrorState, PageLoader } from "../../components/PageState";
 import { PageTitle } from "../../components/PageTitle";
 import { useAction } from "../../components/use-action";
-import { call } from "../publishing/http";
 import { networkColor } from "../publishing/networks";
-import { keys, paths, useAccounts, useNetworks } from "../publishing/publishing-api";
+import { keys, useAccounts, useNetworks } from "../publishing/publishing-api";
 import type { NetworkInfo, SocialAccount } from "../publishing/types";
 import { useCurrentWorkspace } from "../workspaces/use-current-workspace";
+import { accountActions } from "./accounts-api";
 import { ConnectModal } from "./ConnectModal";
 import { useMastodonReturn } from "./MastodonConnect";
 import { SlotsEditor } from "./SlotsEditor";
-
-interface CheckResponse {
-  account: SocialAccount;
-  check: { ok: boolean; reason: string | null; temporary: boolean };
-}
 
 /** "Comptes & réseaux": the connected accounts, their health, and the networks one can connect. */
 export default function AccountsPage() {
@@ -62,7 +57,7 @@ export default function AccountsPage() {
   const refresh = () => qc.invalidateQueries({ queryKey: keys.accounts(w) });
   useMastodonReturn(w);
 
-  const check = useAction((a: SocialAccount) => call<CheckResponse>("POST", `${paths.account(w, a.id)}/check`), {
+  const check = useAction((a: SocialAccount) => accountActions.check(w, a.id), {
     onSuccess: async (r) => {
       if (r.check.ok) notifySuccess(t("accounts.checkOk", { name: r.account.displayName }));
       else
@@ -77,7 +72,7 @@ export default function AccountsPage() {
       await refresh();
     },
   });
-  const remove = useAction((a: SocialAccount) => call("DELETE", paths.account(w, a.id)), {
+  const remove = useAction((a: SocialAccount) => accountActions.remove(w, a.id), {
     success: t("accounts.removed"),
     onSuccess: async () => {
       setRemoving(null);

@@ -6,17 +6,12 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { CopyField } from "../../components/CopyField";
 import { useSubmit } from "../../components/use-submit";
-import { call } from "../publishing/http";
-import { keys, paths } from "../publishing/publishing-api";
+import { keys } from "../publishing/publishing-api";
 import type { NetworkInfo, SocialAccount } from "../publishing/types";
+import { accountActions } from "./accounts-api";
 import { MastodonOAuthButton } from "./MastodonConnect";
 
 const WEBHOOK_FORMATS = ["auto", "relais", "slack", "discord"];
-
-interface ConnectResponse {
-  account: SocialAccount;
-  reveal: Record<string, string>;
-}
 
 /**
  * Connects an account (or reconnects one) with the network's own connect form (GET /api/networks
@@ -62,8 +57,8 @@ export function ConnectModal({
     (values) => {
       const body = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== ""));
       return account
-        ? call<ConnectResponse>("POST", `${paths.account(workspaceId, account.id)}/reconnect`, { body })
-        : call<ConnectResponse>("POST", paths.accounts(workspaceId), { body: { network: network.id, ...body } });
+        ? accountActions.reconnect(workspaceId, account.id, body)
+        : accountActions.connect(workspaceId, { network: network.id, ...body });
     },
     {
       success: (r) => t(account ? "accounts.reconnected" : "accounts.connected", { name: r.account.displayName }),

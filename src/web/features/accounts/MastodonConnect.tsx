@@ -7,9 +7,9 @@ import { useTranslation } from "react-i18next";
 import { useSearchParams } from "react-router";
 import { notifySuccess } from "../../components/notify";
 import { useAction } from "../../components/use-action";
-import { call } from "../publishing/http";
-import { keys, paths } from "../publishing/publishing-api";
+import { keys } from "../publishing/publishing-api";
 import type { SocialAccount } from "../publishing/types";
+import { accountActions } from "./accounts-api";
 
 /**
  * Mastodon's OAuth connect, under the instance field of the connect dialog: Relais registers itself on the
@@ -33,12 +33,10 @@ export function MastodonOAuthButton({
   const { t } = useTranslation();
   const start = useAction(
     () =>
-      call<{ authorizeUrl: string }>("POST", `${paths.accounts(workspaceId)}/oauth/mastodon`, {
-        body: {
-          instanceUrl: instanceUrl.trim(),
-          ...(name.trim() ? { name: name.trim() } : {}),
-          ...(account ? { accountId: account.id } : {}),
-        },
+      accountActions.mastodonOAuth(workspaceId, {
+        instanceUrl: instanceUrl.trim(),
+        ...(name.trim() ? { name: name.trim() } : {}),
+        ...(account ? { accountId: account.id } : {}),
       }),
     { onSuccess: (r) => window.location.assign(r.authorizeUrl) },
   );

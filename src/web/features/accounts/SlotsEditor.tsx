@@ -1,31 +1,15 @@
 import { ActionIcon, Button, Group, Modal, Paper, SimpleGrid, Stack, Text, TextInput } from "@mantine/core";
 import { IconPlus, IconX } from "@tabler/icons-react";
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ErrorState, PageLoader } from "../../components/PageState";
 import { useAction } from "../../components/use-action";
-import { call } from "../publishing/http";
-import { paths } from "../publishing/publishing-api";
 import type { SocialAccount } from "../publishing/types";
-
-/** One weekly posting slot: ISO weekday (1 = Monday … 7 = Sunday) and a wall-clock "HH:MM". */
-export interface PostingSlot {
-  weekday: number;
-  time: string;
-}
-
-interface PostingSlots {
-  accountId: string;
-  timezone: string;
-  slots: PostingSlot[];
-}
+import { accountActions, accountKeys, type PostingSlot, useSlots } from "./accounts-api";
 
 const TIME = /^([01][0-9]|2[0-3]):[0-5][0-9]$/;
 const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7];
-
-const slotsPath = (w: string, accountId: string) => `${paths.account(w, accountId)}/slots`;
-export const slotsKey = (w: string, accountId: string) => ["ws", w, "accounts", accountId, "slots"] as const;
 
 /** The weekday's name in the UI language; 2024-01-01 was a Monday, so day n is 2024-01-0n. */
 export function weekdayName(weekday: number, locale: string, style: "long" | "short" = "long"): string {
@@ -54,26 +38,20 @@ export function SlotsEditor({
 }) {
   const { t, i18n } = useTranslation();
   const qc = useQueryClient();
-  const query = useQuery({
-    queryKey: slotsKey(workspaceId, account.id),
-    queryFn: () => call<PostingSlots>("GET", slotsPath(workspaceId, account.id)),
-  });
+  const query = useSlots(workspaceId, account.id);
   const [slots, setSlots] = useState<PostingSlot[] | null>(null);
   const [drafts, setDrafts] = useState<Record<number, string>>({});
   useEffect(() => {
     if (query.data && slots === null) setSlots(query.data.slots);
   }, [query.data, slots]);
 
-  const save = useAction(
-    (body: PostingSlot[]) => call<PostingSlots>("PUT", slotsPath(workspaceId, account.id), { body: { slots: body } }),
-    {
-      success: t("slots.saved", { name: account.displayName }),
-      onSuccess: (saved) => {
-        qc.setQueryData(slotsKey(workspaceId, account.id), saved);
-        setSlots(saved.slots);
-      },
+  const save = useAction((body: PostingSlot[]) => accountActions.saveSlots(workspaceId, account.id, body), {
+    success: t("slots.saved", { name: account.displayName }),
+    onSuccess: (saved) => {
+      qc.setQueryData(accountKeys.slots(workspaceId, account.id), saved);
+      setSlots(saved.slots);
     },
-  );
+  });
 
   const add = (weekday: number) => {
     const time = (drafts[weekday] ?? "").trim();

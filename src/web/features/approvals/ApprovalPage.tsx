@@ -13,7 +13,7 @@ import {
   Title,
 } from "@mantine/core";
 import { IconCheck, IconClockX, IconMessage } from "@tabler/icons-react";
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useParams } from "react-router";
@@ -21,18 +21,10 @@ import { isApiError } from "../../api/errors";
 import { formatDateTime } from "../../components/format";
 import { PageLoader } from "../../components/PageState";
 import { useAction } from "../../components/use-action";
-import { call } from "../publishing/http";
 import { PostPreview } from "../publishing/PostPreview";
-import { paths } from "../publishing/publishing-api";
-import type { ApprovalView } from "../publishing/types";
 import { formatLocal } from "../publishing/zoned-time";
 import { LanguageSwitch } from "../shell/LanguageSwitch";
-
-interface Decision {
-  status: "approved" | "changes_requested";
-  decidedBy: string;
-  decidedAt: string;
-}
+import { approvalActions, approvalKey, type Decision, useApproval } from "./approvals-api";
 
 /**
  * The client's approval page, reached through a signed, expiring link: no account. Shows the post as it
@@ -42,30 +34,31 @@ export function ApprovalPage() {
   const { t, i18n } = useTranslation();
   const { token = "" } = useParams();
   const qc = useQueryClient();
-  const key = ["approval", token];
-  const view = useQuery({
-    queryKey: key,
-    queryFn: () => call<ApprovalView>("GET", paths.approval(token)),
-    retry: false,
-  });
+  const view = useApproval(token);
   const [name, setName] = useState("");
   const [comment, setComment] = useState("");
   const [decision, setDecision] = useState<Decision | null>(null);
   const who = name.trim() || view.data?.reviewerName || "";
   const act = useAction(
-    ({ action }: { action: "approve" | "request-changes" | "comments" }) => {
-      const body =
-        action === "comments"
-          ? { name: who, body: comment.trim() }
-          : { ...(who ? { name: who } : {}), ...(comment.trim() ? { comment: comment.trim() } : {}) };
-      return call<Decision | unknown>("POST", `${paths.approval(token)}/${action}`, { body });
+    async ({ action }: { action: "approve" | "request-changes" | "comments" }): Promise<Decision | null> => {
+      const text = comment.trim();
+      const named = who ? { name: who } : {};
+      switch (action) {
+        case "approve":
+          return approvalActions.approve(token, { ...named, ...(text ? { comment: text } : {}) });
+        case "request-changes":
+          return approvalActions.requestChanges(token, { ...named, comment: text });
+        case "comments":
+          await approvalActions.comment(token, { name: who, body: text });
+          return null;
+      }
     },
     {
-      onSuccess: async (result, { action }) => {
+      onSuccess: async (result) => {
         setComment("");
         // A decision uses the link up: reloading it would only say so. Comments reload the thread.
-        if (action !== "comments") setDecision(result as Decision);
-        else await qc.invalidateQueries({ queryKey: key });
+        if (result) setDecision(result);
+        else await qc.invalidateQueries({ queryKey: approvalKey(token) });
       },
     },
   );

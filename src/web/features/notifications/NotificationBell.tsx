@@ -16,11 +16,16 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
+import { api, unwrap } from "../../api/client";
+import type { RequestBody } from "../../api/types";
 import { formatDateTime } from "../../components/format";
 import { useAction } from "../../components/use-action";
-import { call } from "../publishing/http";
-import { keys, paths, useNotifications } from "../publishing/publishing-api";
+import { keys, useNotifications } from "../publishing/publishing-api";
 import type { AppNotification } from "../publishing/types";
+
+/** Marks some of my notifications (ids) or all of them (all: true) read. */
+const markAsRead = (body: RequestBody<"/api/notifications/read", "post">) =>
+  unwrap(api.POST("/api/notifications/read", { body }));
 
 /** The bell in the header: unread count, the latest notifications, mark as read. */
 export function NotificationBell() {
@@ -30,13 +35,8 @@ export function NotificationBell() {
   const [open, setOpen] = useState(false);
   const list = useNotifications();
   const refresh = () => qc.invalidateQueries({ queryKey: keys.notifications });
-  const markRead = useAction(
-    (n: AppNotification) => call("POST", `${paths.notifications()}/read`, { body: { ids: [n.id] } }),
-    { onSuccess: refresh },
-  );
-  const markAll = useAction(() => call("POST", `${paths.notifications()}/read`, { body: { all: true } }), {
-    onSuccess: refresh,
-  });
+  const markRead = useAction((n: AppNotification) => markAsRead({ ids: [n.id] }), { onSuccess: refresh });
+  const markAll = useAction(() => markAsRead({ all: true }), { onSuccess: refresh });
   const unread = list.data?.unread ?? 0;
   const items = list.data?.items ?? [];
   const openItem = (n: AppNotification) => {
