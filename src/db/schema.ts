@@ -589,8 +589,12 @@ export interface AlertsTable {
   competitor_id: string | null;
   feed_checked_at: DefaultTimestamp;
   network_checked_at: DefaultTimestamp;
+  /** A delivery that failed for good (alerts.delivery.ts). */
   last_error: string | null;
   last_error_at: Timestamp | null;
+  /** The last network search's error, cleared by the next successful search (migration 0015). */
+  network_error: string | null;
+  network_error_at: Timestamp | null;
   created_by: string | null;
   created_at: DefaultTimestamp;
   updated_at: DefaultTimestamp;

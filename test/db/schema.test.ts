@@ -433,6 +433,8 @@ const columns: { [T in keyof DB]: Record<keyof DB[T], true> } = {
     network_checked_at: true,
     last_error: true,
     last_error_at: true,
+    network_error: true,
+    network_error_at: true,
     created_by: true,
     created_at: true,
     updated_at: true,

@@ -231,23 +231,24 @@ describe("network search with a fake connector", () => {
     expect((await searchNetworks(t.ctx)).created).toBe(0);
   });
 
-  it("a network error is recorded on the alert and does not throw", async () => {
+  it("a network error is recorded on the alert (networkError, not lastError) and does not throw", async () => {
     fail = true;
     await searchNetworks(t.ctx);
     fail = false;
     const row = await t.ctx.db
       .selectFrom("alerts")
-      .select(["last_error"])
+      .select(["last_error", "network_error"])
       .where("name", "=", "Crédit Agricole")
       .executeTakeFirstOrThrow();
-    expect(row.last_error).toContain("Rate limit exceeded");
+    expect(row.network_error).toContain("Rate limit exceeded");
+    expect(row.last_error).toBeNull();
     await searchNetworks(t.ctx);
     const after = await t.ctx.db
       .selectFrom("alerts")
-      .select(["last_error"])
+      .select(["last_error", "network_error"])
       .where("name", "=", "Crédit Agricole")
       .executeTakeFirstOrThrow();
-    expect(after.last_error).toBeNull();
+    expect(after.network_error).toBeNull();
   });
 });
 

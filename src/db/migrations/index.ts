@@ -12,6 +12,7 @@ import * as m0011 from "./0011-alert-deliveries.js";
 import * as m0012 from "./0012-target-removal.js";
 import * as m0013 from "./0013-veille-ingest-candidates.js";
 import * as m0014 from "./0014-target-latest-metrics.js";
+import * as m0015 from "./0015-alert-search-error.js";
 
 /**
  * Every migration, in order. Names are permanent: a released name is never renamed or reused.
@@ -31,4 +32,5 @@ export const migrations: Record<string, Migration> = {
   "0012-target-removal": m0012,
   "0013-veille-ingest-candidates": m0013,
   "0014-target-latest-metrics": m0014,
+  "0015-alert-search-error": m0015,
 };

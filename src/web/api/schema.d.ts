@@ -13067,8 +13067,12 @@ export interface components {
             preset: string | null;
             competitorId: string | null;
             unseenCount: number;
+            /** @description A delivery (e-mail, webhook, digest) that failed for good, in the workspace's language */
             lastError: string | null;
             lastErrorAt: string | null;
+            /** @description The last network search's error (rate limit, expired credentials); null after a successful one */
+            networkError: string | null;
+            networkErrorAt: string | null;
             createdAt: string;
             updatedAt: string;
         };
@@ -14134,8 +14138,12 @@ export interface components {
             preset: string | null;
             competitorId: string | null;
             unseenCount: number;
+            /** @description A delivery (e-mail, webhook, digest) that failed for good, in the workspace's language */
             lastError: string | null;
             lastErrorAt: string | null;
+            /** @description The last network search's error (rate limit, expired credentials); null after a successful one */
+            networkError: string | null;
+            networkErrorAt: string | null;
             createdAt: string;
             updatedAt: string;
         };

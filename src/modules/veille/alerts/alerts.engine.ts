@@ -1,7 +1,6 @@
 import { generateSigningSecret } from "../../../connectors/webhook/signature.js";
 import type { AppContext } from "../../../context.js";
 import * as accounts from "../../accounts/accounts.service.js";
-import { notify } from "../../notifications/notifications.service.js";
 import { instantToLocal, localToInstant } from "../../scheduler/local-time.js";
 import { sendNow, viewUrl } from "./alerts.delivery.js";
 import * as repo from "./alerts.repo.js";
@@ -18,9 +17,9 @@ import {
 
 /**
  * Running alerts: matching new feed items (the veille's "items ingested" hook, and a scan job over the
- * high-water mark as a safety net), searching networks, storing matches once with their deliveries
- * (immediate e-mail, signed webhook: the outbox of alerts.delivery.ts), notifying in-app, and building
- * the daily / weekly digests (runDueDigests).
+ * high-water mark as a safety net), searching networks, storing matches once with their in-app
+ * notification and their deliveries (immediate e-mail, signed webhook: the outbox of alerts.delivery.ts),
+ * and building the daily / weekly digests (runDueDigests).
  */
 
 /** How far back the scan re-reads past its high-water mark (items committed late by a slow transaction). */
@@ -126,7 +125,7 @@ async function matchItems(
       .map((p) => feedMatchRow(query, p.row, p.doc));
     const stored = await storeMatches(ctx, alert, hits);
     created += stored.inserted.length;
-    if (stored.inserted.length) await announce(ctx, alert, stored);
+    if (stored.inserted.length) await announce(ctx, stored);
   }
   return created;
 }
@@ -237,7 +236,7 @@ export async function searchNetworks(
           }
           const stored = await storeMatches(ctx, alert, rows);
           created += stored.inserted.length;
-          if (stored.inserted.length) await announce(ctx, alert, stored);
+          if (stored.inserted.length) await announce(ctx, stored);
         } catch (err) {
           const e = err as { kind?: string; networkMessage?: string; message: string };
           error = `${acc.network}: ${e.networkMessage ?? e.message}`;
@@ -245,9 +244,10 @@ export async function searchNetworks(
         }
       }
     }
+    // Only the search's own error: last_error belongs to the deliveries (a search never hides a refused webhook).
     await ctx.db
       .updateTable("alerts")
-      .set({ network_checked_at: now, last_error: error, last_error_at: error ? now : null })
+      .set({ network_checked_at: now, network_error: error, network_error_at: error ? now : null })
       .where("id", "=", alert.id)
       .execute();
   }
@@ -262,9 +262,12 @@ interface Stored {
 }
 
 /**
- * Stores new matches and, in the same transaction, claims them for immediate delivery (notified_at) and
- * writes their outbox rows: one e-mail per recipient (immediate mode) and one webhook POST. A crash after
- * the commit loses nothing: the alerts.deliver job sends what the first attempt did not.
+ * Stores new matches and, in the same transaction, writes the in-app notification of the batch and claims
+ * the matches for immediate delivery (notified_at) with their outbox rows: one e-mail per recipient
+ * (immediate mode) and one webhook POST. A crash after the commit loses nothing: the notification is
+ * there, and the alerts.deliver job sends what the first attempt did not. A crash before it stores
+ * nothing, and the hook's retry or the scan stores the matches and their notification then: once, since
+ * only matches new to the alert (the unique key) make a notification.
  */
 async function storeMatches(ctx: AppContext, alert: repo.AlertRow, rows: repo.NewMatch[]): Promise<Stored> {
   if (!rows.length) return { inserted: [], deliveryIds: [] };
@@ -272,6 +275,16 @@ async function storeMatches(ctx: AppContext, alert: repo.AlertRow, rows: repo.Ne
   const webhook = Boolean(alert.webhook_url && alert.webhook_secret_enc);
   return ctx.db.transaction().execute(async (trx) => {
     const inserted = await repo.insertMatches(trx, alert.workspace_id, alert.id, rows);
+    if (inserted.length && alert.notify_in_app && alert.created_by) {
+      const newest = [...inserted].sort((a, b) => b.published_at.getTime() - a.published_at.getTime())[0]!;
+      // In-app only (no e-mail): the alert's own e-mail settings say who gets e-mails.
+      await repo.insertMatchesNotification(trx, alert.workspace_id, alert.created_by, {
+        alertName: alert.name,
+        count: inserted.length,
+        firstTitle: (newest.title || newest.excerpt).slice(0, 120),
+        url: viewUrl(ctx, alert.workspace_id, alert.id),
+      });
+    }
     if (!inserted.length || (!immediateMail && !webhook)) return { inserted, deliveryIds: [] };
     const claimed = await repo.claimForImmediate(
       trx,
@@ -289,24 +302,8 @@ async function storeMatches(ctx: AppContext, alert: repo.AlertRow, rows: repo.Ne
   });
 }
 
-/** After the commit: the in-app notification, then the first attempt of the deliveries. */
-async function announce(ctx: AppContext, alert: repo.AlertRow, stored: Stored): Promise<void> {
-  const rows = stored.inserted;
-  const newest = [...rows].sort((a, b) => b.published_at.getTime() - a.published_at.getTime())[0]!;
-  if (alert.notify_in_app && alert.created_by) {
-    await notify(ctx, {
-      workspaceId: alert.workspace_id,
-      kind: "alert_matches",
-      data: {
-        alertName: alert.name,
-        count: rows.length,
-        firstTitle: (newest.title || newest.excerpt).slice(0, 120),
-        url: viewUrl(ctx, alert.workspace_id, alert.id),
-      },
-      userIds: [alert.created_by],
-      email: false,
-    }).catch((err) => ctx.logger.warn({ err, alertId: alert.id }, "alert in-app notification failed"));
-  }
+/** After the commit: the first attempt of the deliveries (the in-app notification is already stored). */
+async function announce(ctx: AppContext, stored: Stored): Promise<void> {
   await sendNow(ctx, stored.deliveryIds);
 }
 

@@ -82,8 +82,14 @@ export const alertView = z
     preset: z.string().nullable(),
     competitorId: z.uuid().nullable(),
     unseenCount: z.number().int(),
-    lastError: z.string().nullable(),
+    lastError: z.string().nullable().meta({
+      description: "A delivery (e-mail, webhook, digest) that failed for good, in the workspace's language",
+    }),
     lastErrorAt: z.string().nullable(),
+    networkError: z.string().nullable().meta({
+      description: "The last network search's error (rate limit, expired credentials); null after a successful one",
+    }),
+    networkErrorAt: z.string().nullable(),
     createdAt: z.string(),
     updatedAt: z.string(),
   })

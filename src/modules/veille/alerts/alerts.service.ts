@@ -34,6 +34,8 @@ export function presentAlert(a: repo.AlertRow, unseen = 0) {
     unseenCount: unseen,
     lastError: a.last_error,
     lastErrorAt: a.last_error_at?.toISOString() ?? null,
+    networkError: a.network_error,
+    networkErrorAt: a.network_error_at?.toISOString() ?? null,
     createdAt: a.created_at.toISOString(),
     updatedAt: a.updated_at.toISOString(),
   };

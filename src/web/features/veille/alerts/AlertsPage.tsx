@@ -155,6 +155,11 @@ export default function AlertsPage() {
                       <IconAlertTriangle size={12} /> {a.lastError}
                     </Text>
                   )}
+                  {a.networkError && (
+                    <Text size="xs" c="orange" mt={4}>
+                      <IconAlertTriangle size={12} /> {t("alerts.networkError", { error: a.networkError })}
+                    </Text>
+                  )}
                 </Card>
               ))
             )}
