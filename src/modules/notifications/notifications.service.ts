@@ -1,5 +1,6 @@
+import type { Kysely } from "kysely";
 import type { AppContext } from "../../context.js";
-import type { Role } from "../../db/schema.js";
+import type { DB, Role } from "../../db/schema.js";
 import { type NotificationData, type NotificationKind, renderNotification } from "./notifications.messages.js";
 
 export interface NotifyInput {
@@ -19,9 +20,13 @@ export interface NotifyInput {
 /**
  * Stores an in-app notification for each recipient and e-mails it in their language when SMTP is set.
  * A failed e-mail never fails the caller: the in-app notification stands and the failure is logged.
+ * `db` — a caller's transaction — ties the in-app notifications to the caller's own writes (written with
+ * them or not at all); e-mails are never sent from inside a transaction, so it requires `email: false`.
  */
-export async function notify(ctx: AppContext, input: NotifyInput): Promise<number> {
-  let q = ctx.db
+export async function notify(ctx: AppContext, input: NotifyInput, db: Kysely<DB> = ctx.db): Promise<number> {
+  if (db !== ctx.db && input.email !== false)
+    throw new Error("notify in a caller's transaction is in-app only (email: false)");
+  let q = db
     .selectFrom("memberships")
     .innerJoin("users", "users.id", "memberships.user_id")
     .innerJoin("workspaces", "workspaces.id", "memberships.workspace_id")
@@ -35,7 +40,7 @@ export async function notify(ctx: AppContext, input: NotifyInput): Promise<numbe
   });
   const recipients = (await q.execute()).filter((r) => r.id !== input.exceptUserId);
   if (!recipients.length) return 0;
-  const rows = await ctx.db
+  const rows = await db
     .insertInto("notifications")
     .values(
       recipients.map((r) => ({

@@ -1,6 +1,7 @@
 import { generateSigningSecret } from "../../../connectors/webhook/signature.js";
 import type { AppContext } from "../../../context.js";
 import * as accounts from "../../accounts/accounts.service.js";
+import { notify } from "../../notifications/notifications.service.js";
 import { instantToLocal, localToInstant } from "../../scheduler/local-time.js";
 import { sendNow, viewUrl } from "./alerts.delivery.js";
 import * as repo from "./alerts.repo.js";
@@ -278,12 +279,22 @@ async function storeMatches(ctx: AppContext, alert: repo.AlertRow, rows: repo.Ne
     if (inserted.length && alert.notify_in_app && alert.created_by) {
       const newest = [...inserted].sort((a, b) => b.published_at.getTime() - a.published_at.getTime())[0]!;
       // In-app only (no e-mail): the alert's own e-mail settings say who gets e-mails.
-      await repo.insertMatchesNotification(trx, alert.workspace_id, alert.created_by, {
-        alertName: alert.name,
-        count: inserted.length,
-        firstTitle: (newest.title || newest.excerpt).slice(0, 120),
-        url: viewUrl(ctx, alert.workspace_id, alert.id),
-      });
+      await notify(
+        ctx,
+        {
+          workspaceId: alert.workspace_id,
+          kind: "alert_matches",
+          userIds: [alert.created_by],
+          email: false,
+          data: {
+            alertName: alert.name,
+            count: inserted.length,
+            firstTitle: (newest.title || newest.excerpt).slice(0, 120),
+            url: viewUrl(ctx, alert.workspace_id, alert.id),
+          },
+        },
+        trx,
+      );
     }
     if (!inserted.length || (!immediateMail && !webhook)) return { inserted, deliveryIds: [] };
     const claimed = await repo.claimForImmediate(

@@ -6,7 +6,6 @@ import type {
   AlertsTable,
   DB,
 } from "../../../db/schema.js";
-import type { NotificationData, NotificationKind } from "../../notifications/notifications.messages.js";
 
 /** Queries of the alerts domain. Every workspace-scoped function takes the workspace id. */
 
@@ -199,37 +198,6 @@ export function setAlertError(db: Db, workspaceId: string, alertId: string, erro
     .where("workspace_id", "=", workspaceId)
     .where("id", "=", alertId)
     .execute();
-}
-
-/**
- * The in-app notification `alert_matches` of a batch of new matches, for the alert's creator if still a
- * member, written in the transaction that stores the matches (notify() writes on its own connection, after
- * the commit: a crash in between lost it). Same row as notify(…, { email: false }) writes.
- */
-export async function insertMatchesNotification(
-  trx: Transaction<DB>,
-  workspaceId: string,
-  userId: string,
-  data: NotificationData,
-): Promise<boolean> {
-  const member = await trx
-    .selectFrom("memberships")
-    .innerJoin("workspaces", "workspaces.id", "memberships.workspace_id")
-    .select("workspaces.name as workspace_name")
-    .where("memberships.workspace_id", "=", workspaceId)
-    .where("memberships.user_id", "=", userId)
-    .executeTakeFirst();
-  if (!member) return false;
-  await trx
-    .insertInto("notifications")
-    .values({
-      workspace_id: workspaceId,
-      user_id: userId,
-      kind: "alert_matches" satisfies NotificationKind,
-      data: JSON.stringify({ workspaceName: member.workspace_name, ...data }),
-    })
-    .execute();
-  return true;
 }
 
 // ------------------------------------------------------------------------------------------- feed items
