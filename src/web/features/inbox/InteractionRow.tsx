@@ -10,25 +10,16 @@ import {
 } from "@tabler/icons-react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
+import type { components } from "../../api/schema";
 import { formatDateTime } from "../../components/format";
 
-export type InteractionKind = "reply" | "mention" | "quote" | "repost" | "like" | "follow";
+type Schemas = components["schemas"];
+
+export type InteractionKind = Schemas["InteractionKind"];
 export const INTERACTION_KINDS: readonly InteractionKind[] = ["reply", "mention", "quote", "repost", "like", "follow"];
 
 /** An interaction as GET …/interactions gives it (docs/SOCIAL-SYNC.md). */
-export interface Interaction {
-  id: string;
-  accountId: string;
-  accountName: string;
-  network: string;
-  kind: InteractionKind;
-  author: { handle: string | null; name: string | null; avatarUrl: string | null };
-  text: string | null;
-  url: string | null;
-  occurredAt: string;
-  postId: string | null;
-  postUrl: string | null;
-}
+export type Interaction = Schemas["Interaction"];
 
 const KIND_ICON = {
   reply: IconMessageCircle,

@@ -5,11 +5,9 @@ import i18n from "../../i18n";
 type Query = Record<string, string | number | boolean | undefined | null | string[]>;
 
 /**
- * An untyped call with the same headers, CSRF and error shape as `unwrap(api.…)`. The publishing UI
- * (calendar, composer, media) now goes through the typed client (`publishing-api.ts`, openapi-fetch
- * on `schema.d.ts`), as do the veille reader, alerts and curation; this stays for multipart uploads
- * (openapi-fetch sends JSON) and for the features not moved yet (accounts, approvals, notifications).
- * Prefer `api` for new JSON calls.
+ * An untyped call with the same headers, CSRF and error shape as `unwrap(api.…)`, for multipart uploads
+ * only (openapi-fetch sends JSON): every JSON call of the UI goes through the typed client (openapi-fetch
+ * on `schema.d.ts`, generated from the server's OpenAPI document). Use `api` for JSON calls.
  */
 export async function call<T>(
   method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE",

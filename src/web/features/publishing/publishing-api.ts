@@ -21,8 +21,6 @@ export const paths = {
   ical: (w: string) => `${ws(w)}/ical`,
   importCsv: (w: string) => `${ws(w)}/posts/import`,
   exportCsv: (w: string) => `${ws(w)}/posts/export.csv`,
-  approval: (token: string) => `/api/approvals/${token}`,
-  notifications: () => "/api/notifications",
 };
 
 export const keys = {
