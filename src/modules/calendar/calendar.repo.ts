@@ -1,5 +1,4 @@
-import { type Kysely, type RawBuilder, sql } from "kysely";
-import type { DatabaseKind } from "../../db/client.js";
+import { type Kysely, sql } from "kysely";
 import type { DB, LatestMetrics, PostStatus } from "../../db/schema.js";
 
 export interface RangeFilters {
@@ -108,28 +107,17 @@ type PostTuple = [
   string[] | null,
 ];
 
-export interface RangeOptions {
-  /** Recurring series that started before `to` instead of the posts of the range (posts_series_idx). */
-  seriesOnly?: boolean;
-  /** Each published target's latest metric snapshot (what the month view shows on published posts). */
-  withMetrics?: boolean;
-  /** How the rows travel: see findInRange. */
-  engine?: DatabaseKind;
-}
-
 /**
- * Posts with a time in [from, to), with their targets and tag ids — or, with `seriesOnly`, the recurring
- * series that started before `to` (their occurrences may fall in the range even when the first one does not).
- * Posts come through posts_calendar_idx (workspace_id, scheduled_at), targets and tags through their
- * (post_id, …) keys — never a scan of the workspace's whole history; published targets carry their latest
- * metric snapshot from their own row (migration 0014). Instants travel as epoch milliseconds. Accounts,
- * tags and campaigns stay ids (names and colours: `lookups`); `orderByName` sorts targets and tags for display.
- *
- * How the rows travel depends on the engine, measured on a month of ~850 posts and ~1,500 targets:
- * - PostgreSQL: plain rows of one statement (posts, targets and tags as a union). Building the month as
- *   JSON cost PostgreSQL 15–18 ms; plain rows cost it 3 ms and the driver a few more.
- * - PGlite: ONE JSON text (plus the texts as a second JSON value, so that the first is ASCII, which decodes
- *   several times faster): PGlite's conversion of thousands of rows cost three times more than JSON.parse.
+ * Posts with a time in [from, to), with their targets and tag ids, in ONE query returning ONE JSON text:
+ * the posts come through posts_calendar_idx (workspace_id, scheduled_at), targets and tags through their
+ * (post_id, …) keys by post id, and PostgreSQL builds compact arrays that JSON.parse reads far faster than the
+ * driver converts thousands of rows (PGlite especially). The texts come as a second JSON value: the first is
+ * then plain ASCII (ids, statuses, instants), which the driver decodes several times faster than UTF-8 text
+ * with accents and emoji. Accounts, tags and campaigns stay ids (names and colours: `lookups`); targets and
+ * tags come in id order, `orderByName` sorts them for display once the lookups are known.
+ * `seriesOnly` instead returns recurring series that started before `to` (posts_series_idx): their
+ * occurrences may fall in the range even when the first one does not. `withMetrics` adds each published
+ * target's latest metric snapshot (what the month view shows on published posts).
  */
 export async function findInRange(
   db: Kysely<DB>,
@@ -137,9 +125,9 @@ export async function findInRange(
   from: Date,
   to: Date,
   f: RangeFilters,
-  options: RangeOptions = {},
+  seriesOnly = false,
+  withMetrics = false,
 ): Promise<RangeRow[]> {
-  const { seriesOnly = false, withMetrics = false, engine = "pglite" } = options;
   const conds = [sql`p.workspace_id = ${workspaceId}`];
   if (seriesOnly) {
     conds.push(sql`p.recurrence is not null`, sql`p.scheduled_at < ${to}`);
@@ -157,95 +145,17 @@ export async function findInRange(
     conds.push(sql`exists (select 1 from post_targets ft join social_accounts fa on fa.id = ft.account_id
       where ${sql.join(inner, sql` and `)})`);
   }
-  const where = sql.join(conds, sql` and `);
-  return engine === "postgres" ? rangeAsRows(db, where, withMetrics) : rangeAsJson(db, where, withMetrics);
-}
-
-/** One row of rangeAsRows' union: a post (k = 0), a target (1) or a tag (2), each in its own columns. */
-interface UnionRow {
-  k: number;
-  post_id: string;
-  id: string | null;
-  status: string | null;
-  at: number | null;
-  account_id: string | null;
-  campaign_id: string | null;
-  parent_id: string | null;
-  recurrence: string | null;
-  evergreen: boolean | null;
-  version: number | null;
-  text: string | null;
-  link: string | null;
-  code: string | null;
-  metrics: LatestMetrics | null;
-}
-
-async function rangeAsRows(db: Kysely<DB>, where: RawBuilder<unknown>, withMetrics: boolean): Promise<RangeRow[]> {
-  const metrics = withMetrics ? sql`case when t.status = 'published' then t.latest_metrics end` : sql`null::json`;
-  const { rows } = await sql<UnionRow>`
-    with p as materialized (
-      select p.id, p.status, p.body, p.scheduled_at, p.campaign_id, p.recurrence,
-             p.recurrence_parent_id, p.evergreen, p.version, p.link_url
-        from posts p
-       where ${where})
-    select 0 as k, p.id as post_id, null::uuid as id, p.status::text as status,
-           floor(extract(epoch from p.scheduled_at) * 1000)::float8 as at, null::uuid as account_id, p.campaign_id,
-           p.recurrence_parent_id as parent_id, p.recurrence, p.evergreen, p.version, p.body as text,
-           p.link_url as link, null::text as code, null::json as metrics
-      from p
-    union all
-    select 1, t.post_id, t.id, t.status::text, floor(extract(epoch from t.published_at) * 1000)::float8, t.account_id,
-           null, null, null, null, null, t.error_message, case when t.removed_at is null then t.external_url end,
-           t.error_code, ${metrics}
-      from p join post_targets t on t.post_id = p.id
-    union all
-    select 2, pt.post_id, pt.tag_id, null, null, null, null, null, null, null, null, null, null, null, null
-      from p join post_tags pt on pt.post_id = p.id
-    order by k, at, post_id, id`.execute(db);
-  const posts: RangeRow[] = [];
-  const byId = new Map<string, RangeRow>();
-  for (const r of rows) {
-    if (r.k === 0) {
-      const row: RangeRow = {
-        id: r.post_id,
-        status: r.status as PostStatus,
-        body: r.text ?? "",
-        scheduled_at: new Date(r.at as number),
-        campaign_id: r.campaign_id,
-        recurrence: r.recurrence,
-        recurrence_parent_id: r.parent_id,
-        evergreen: r.evergreen === true,
-        version: r.version as number,
-        link_url: r.link,
-        targets: [],
-        tag_ids: [],
-      };
-      posts.push(row);
-      byId.set(row.id, row);
-    } else if (r.k === 1) {
-      byId.get(r.post_id)?.targets.push({
-        id: r.id as string,
-        account_id: r.account_id as string,
-        status: r.status as string,
-        external_url: r.link,
-        published_at: r.at === null ? null : new Date(r.at),
-        error_code: r.code,
-        error_message: r.text,
-        latest: r.metrics ? { ...r.metrics, takenAt: new Date(r.metrics.takenAt).toISOString() } : null,
-      });
-    } else byId.get(r.post_id)?.tag_ids.push(r.id as string);
-  }
-  return posts;
-}
-
-async function rangeAsJson(db: Kysely<DB>, where: RawBuilder<unknown>, withMetrics: boolean): Promise<RangeRow[]> {
+  // The posts in range first (posts_calendar_idx), then their targets and tags looked up by post id through
+  // their (post_id, …) keys — never a scan of the workspace's whole history — and aggregated once for the
+  // range. Published targets carry their latest metric snapshot from their own row (migration 0014), so the
+  // month view needs no second query. Instants come as epoch milliseconds (cheaper to write and to read).
   const metrics = withMetrics ? sql`, case when t.status = 'published' then t.latest_metrics end` : sql``;
   const { rows } = await sql<{ data: string | null; bodies: string | null }>`
     with p as materialized (
       select p.id, p.status, p.body, p.scheduled_at, p.campaign_id, p.recurrence,
              p.recurrence_parent_id, p.evergreen, p.version, p.link_url
         from posts p
-       where ${where}),
+       where ${sql.join(conds, sql` and `)}),
     ids as (select array_agg(id) as a from p),
     t as (
       select t.post_id,

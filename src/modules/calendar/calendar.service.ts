@@ -228,11 +228,10 @@ export async function entriesBetween(
 ): Promise<{ entries: CalendarEntry[]; lookups: repo.Lookups }> {
   // The three reads are independent: on PostgreSQL they run side by side on the pool's connections.
   const { statuses: _ignored, ...seriesFilters } = filters;
-  const engine = ctx.database.kind;
   const [look, rows, allSeries] = await Promise.all([
     repo.lookups(ctx.db, workspaceId),
-    repo.findInRange(ctx.db, workspaceId, from, to, filters, { withMetrics: true, engine }),
-    repo.findInRange(ctx.db, workspaceId, from, to, seriesFilters, { seriesOnly: true, engine }),
+    repo.findInRange(ctx.db, workspaceId, from, to, filters, false, true),
+    repo.findInRange(ctx.db, workspaceId, from, to, seriesFilters, true),
   ]);
   const tz = look.timezone;
   const local = localClock(tz);

@@ -221,7 +221,7 @@ export async function exportCsv(
   await authorize(ctx, user, workspaceId, "posts.read");
   const [look, found] = await Promise.all([
     lookups(ctx.db, workspaceId),
-    findInRange(ctx.db, workspaceId, new Date(q.from), new Date(q.to), {}, { engine: ctx.database.kind }),
+    findInRange(ctx.db, workspaceId, new Date(q.from), new Date(q.to), {}),
   ]);
   const ws = { timezone: look.timezone };
   const rows = orderByName(found, look);
