@@ -4,7 +4,8 @@
 // Two measures of the same requests: over a real loopback socket from a separate client process (undici; the
 // time until the whole body has arrived, unparsed — what a browser, another process, waits for) and through Fastify inject (no socket; light-my-request's
 // in-memory response costs ~10 ms on a 400 KB body, so it over-counts).
-// Options: --only=pglite|postgres, --queries=N. PostgreSQL: BENCH_PG_ADMIN_URL (default local trust).
+// Options: --only=pglite|postgres (one engine, in this process), --queries=N, --json (the result as JSON, last line). PostgreSQL: BENCH_PG_ADMIN_URL (default local trust).
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -218,11 +219,34 @@ async function runEngine(engine: "pglite" | "postgres") {
   }
 }
 
+// Each engine runs in a process of its own: after the PGlite run, its WASM heap and the first run's garbage
+// stayed in the process and slowed the PostgreSQL run (p50 +10 ms in the same process).
 const engines = (["pglite", "postgres"] as const).filter((e) => !ONLY || ONLY === e);
-const results = [];
-for (const e of engines) {
-  console.log(`[calendar bench] ${e}: seeding ${POSTS} posts, then ${QUERIES} month queries…`);
-  results.push(await runEngine(e));
+const results: Awaited<ReturnType<typeof runEngine>>[] = [];
+if (!ONLY) {
+  for (const e of engines) {
+    const child = spawnSync(
+      process.execPath,
+      [...process.execArgv, process.argv[1] as string, ...args, `--only=${e}`, "--json"],
+      {
+        stdio: ["ignore", "pipe", "inherit"],
+        encoding: "utf8",
+        maxBuffer: 16 * 1024 * 1024,
+      },
+    );
+    if (child.status !== 0) throw new Error(`the ${e} run failed (exit ${child.status})`);
+    const out = child.stdout.trim().split("\n");
+    results.push(JSON.parse(out[out.length - 1] as string));
+  }
+} else {
+  for (const e of engines) {
+    console.error(`[calendar bench] ${e}: seeding ${POSTS} posts, then ${QUERIES} month queries…`);
+    results.push(await runEngine(e));
+  }
+  if (args.includes("--json")) {
+    console.log(JSON.stringify(results[0]));
+    process.exit(0);
+  }
 }
 const f = (n: number) => n.toFixed(1);
 console.log(
