@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import pino from "pino";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { knownMigrations, migrateTo, migrateToLatest } from "../../src/db/migrate.js";
+import { migrateToLatest } from "../../src/db/migrate.js";
 import { createMailer } from "../../src/lib/mailer.js";
 import {
   classifySmtpError,
@@ -14,9 +14,8 @@ import {
 import { runDueDigests } from "../../src/modules/veille/alerts/alerts.engine.js";
 import { deliveryFailureText } from "../../src/modules/veille/alerts/alerts.messages.js";
 import { type Caller, createTestApp, createWorkspace, signUp, type TestApp } from "../helpers/app.js";
-import { emptyDatabase } from "../helpers/databases.js";
 import { startWebhookReceiver, type WebhookReceiver } from "../helpers/webhook-receiver.js";
-import { type Inbox, ingest, rss, startSmtp } from "./alerts-helpers.js";
+import { databaseBefore, type Inbox, ingest, rss, startSmtp } from "./alerts-helpers.js";
 
 /**
  * The delivery outbox of alert notifications: a real SMTP server that refuses on cue (451, 550), a loopback
@@ -336,19 +335,8 @@ describe("digests", () => {
 
 describe("upgrade", () => {
   it("digests the previous version left pending get one delivery per recipient (none lost)", async () => {
-    const target = await emptyDatabase(process.env.DATABASE_URL ? "postgres" : "pglite");
+    const { target, db, wsId } = await databaseBefore("0011-alert-deliveries", "Fournil");
     try {
-      const db = target.database.db;
-      await migrateTo(
-        target.database,
-        knownMigrations()
-          .filter((n) => n < "0011-alert-deliveries")
-          .at(-1)!,
-      );
-      const wsId = (
-        await sql<{ id: string }>`insert into workspaces (name, timezone, locale)
-          values ('Fournil', 'Europe/Paris', 'fr') returning id`.execute(db)
-      ).rows[0]!.id;
       const alert = async (name: string, recipients: string[]) =>
         (
           await sql<{ id: string }>`insert into alerts (workspace_id, name, query, email_mode, email_recipients)

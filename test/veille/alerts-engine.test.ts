@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { overrideConnector } from "../../src/connectors/registry.js";
@@ -16,7 +15,7 @@ import {
 import { PROFILES } from "../../src/shared/networks/profiles.js";
 import { type Caller, createTestApp, createWorkspace, signUp, type TestApp } from "../helpers/app.js";
 import { startWebhookReceiver, type WebhookReceiver } from "../helpers/webhook-receiver.js";
-import { type Inbox, ingest, rss, startSmtp } from "./alerts-helpers.js";
+import { type Inbox, ingest, insertSearchAccount, rss, startSmtp } from "./alerts-helpers.js";
 
 /**
  * Alerts end to end on a real database: matching on ingestion (the veille's hook), the high-water scan,
@@ -172,19 +171,7 @@ describe("network search with a fake connector", () => {
       },
     };
     restore = overrideConnector(fake);
-    const id = randomUUID();
-    await t.ctx.db
-      .insertInto("social_accounts")
-      .values({
-        id,
-        workspace_id: ws,
-        network: "bluesky",
-        display_name: "Veille Bluesky",
-        handle: "veille.bsky.social",
-        settings: "{}",
-        credentials_enc: t.ctx.secrets.encryptJson({ handle: "veille.bsky.social", appPassword: "xxxx" }, id),
-      } as never)
-      .execute();
+    await insertSearchAccount(t, ws);
   });
   afterAll(() => restore?.());
 

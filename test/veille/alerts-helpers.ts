@@ -1,10 +1,14 @@
+import { randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
+import { sql } from "kysely";
 import { type ParsedMail, simpleParser } from "mailparser";
 import { SMTPServer } from "smtp-server";
+import { knownMigrations, migrateTo } from "../../src/db/migrate.js";
 import { parseFeed } from "../../src/modules/veille/core.js";
 import { insertFeed } from "../../src/modules/veille/feeds.repo.js";
 import { ingestFeed } from "../../src/modules/veille/ingest.service.js";
 import type { TestApp } from "../helpers/app.js";
+import { emptyDatabase } from "../helpers/databases.js";
 
 /** Helpers of the alerts tests: feeds ingested through the veille's real path, and a real SMTP server. */
 
@@ -121,4 +125,47 @@ export async function startSmtp(): Promise<Inbox> {
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/** A Bluesky account of the workspace for the alerts' network searches (its connector is the test's fake). */
+export async function insertSearchAccount(t: TestApp, workspaceId: string): Promise<string> {
+  const id = randomUUID();
+  await t.ctx.db
+    .insertInto("social_accounts")
+    .values({
+      id,
+      workspace_id: workspaceId,
+      network: "bluesky",
+      display_name: "Veille Bluesky",
+      handle: "veille.bsky.social",
+      settings: "{}",
+      credentials_enc: t.ctx.secrets.encryptJson({ handle: "veille.bsky.social", appPassword: "xxxx" }, id),
+    } as never)
+    .execute();
+  return id;
+}
+
+/**
+ * An empty database of the engine under test, migrated up to the migration just before `migration`, with one
+ * workspace: for upgrade tests. Close it with `target.close()`.
+ */
+export async function databaseBefore(migration: string, workspaceName: string) {
+  const target = await emptyDatabase(process.env.DATABASE_URL ? "postgres" : "pglite");
+  try {
+    await migrateTo(
+      target.database,
+      knownMigrations()
+        .filter((n) => n < migration)
+        .at(-1) as string,
+    );
+    const db = target.database.db;
+    const wsId = (
+      await sql<{ id: string }>`insert into workspaces (name, timezone, locale)
+        values (${workspaceName}, 'Europe/Paris', 'fr') returning id`.execute(db)
+    ).rows[0]?.id as string;
+    return { target, db, wsId };
+  } catch (err) {
+    await target.close();
+    throw err;
+  }
 }

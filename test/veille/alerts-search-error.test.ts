@@ -1,15 +1,13 @@
-import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { overrideConnector } from "../../src/connectors/registry.js";
 import { type Connector, ConnectorError } from "../../src/connectors/types.js";
-import { knownMigrations, migrateTo, migrateToLatest } from "../../src/db/migrate.js";
+import { migrateToLatest } from "../../src/db/migrate.js";
 import { searchNetworks } from "../../src/modules/veille/alerts/alerts.engine.js";
 import { PROFILES } from "../../src/shared/networks/profiles.js";
 import { type Caller, createTestApp, createWorkspace, signUp, type TestApp } from "../helpers/app.js";
-import { emptyDatabase } from "../helpers/databases.js";
 import { startWebhookReceiver, type WebhookReceiver } from "../helpers/webhook-receiver.js";
-import { ingest, rss } from "./alerts-helpers.js";
+import { databaseBefore, ingest, insertSearchAccount, rss } from "./alerts-helpers.js";
 
 /**
  * The network search's error and a delivery's failure are kept apart (migration 0015): a search that
@@ -46,19 +44,7 @@ beforeAll(async () => {
     },
   };
   restore = overrideConnector(fake);
-  const id = randomUUID();
-  await t.ctx.db
-    .insertInto("social_accounts")
-    .values({
-      id,
-      workspace_id: ws,
-      network: "bluesky",
-      display_name: "Veille Bluesky",
-      handle: "veille.bsky.social",
-      settings: "{}",
-      credentials_enc: t.ctx.secrets.encryptJson({ handle: "veille.bsky.social", appPassword: "xxxx" }, id),
-    } as never)
-    .execute();
+  await insertSearchAccount(t, ws);
 });
 afterAll(async () => {
   restore?.();
@@ -140,19 +126,8 @@ describe("network search error and delivery failure", () => {
 
 describe("upgrade (migration 0015)", () => {
   it("moves search errors stored in last_error to network_error, and leaves delivery failures", async () => {
-    const target = await emptyDatabase(process.env.DATABASE_URL ? "postgres" : "pglite");
+    const { target, db, wsId } = await databaseBefore("0015-alert-search-error", "Pressoir");
     try {
-      const db = target.database.db;
-      await migrateTo(
-        target.database,
-        knownMigrations()
-          .filter((n) => n < "0015-alert-search-error")
-          .at(-1)!,
-      );
-      const wsId = (
-        await sql<{ id: string }>`insert into workspaces (name, timezone, locale)
-          values ('Pressoir', 'Europe/Paris', 'fr') returning id`.execute(db)
-      ).rows[0]!.id;
       const at = new Date("2025-03-01T10:00:00Z");
       const alert = async (name: string, error: string | null) =>
         (
